@@ -1,0 +1,25 @@
+namespace ParallelLint.Analyzers.Parallelism
+{
+    /// <summary>The kinds of parallel construct in the rule catalogue's terms.</summary>
+    internal enum ConstructKind
+    {
+        ParallelFor,
+        ParallelForEach,
+        ParallelForAsync,
+        ParallelForEachAsync,
+        ParallelInvoke,
+        Plinq,
+        DataflowBlock,
+
+        // Per-item fan-out: parallel only when started once per item of a loop or per-item lambda.
+        TaskRun,
+        TaskFactoryStartNew,
+        Thread,
+        QueueUserWorkItem,
+    }
+
+    internal static class ConstructKindExtensions
+    {
+        public static bool IsFanOut(this ConstructKind kind) => kind >= ConstructKind.TaskRun;
+    }
+}

@@ -1,0 +1,27 @@
+namespace ParallelLint.Analyzers.Parallelism
+{
+    /// <summary>What is known about how many bodies of a construct run at once.</summary>
+    internal enum Degree
+    {
+        /// <summary>Bounded to one: the construct is sequential and never counts as parallel work.</summary>
+        One,
+
+        /// <summary>No bound (the default of the Parallel class, or -1): the thread pool decides.</summary>
+        Unbounded,
+
+        /// <summary>Every core: <c>Environment.ProcessorCount</c> and friends, or a default that means it.</summary>
+        AllCores,
+
+        /// <summary>An explicit bound chosen by the code (a constant above one, or a computed value).</summary>
+        Bounded,
+
+        /// <summary>Options that come from elsewhere (a parameter, a field): the rules do not guess.</summary>
+        Unknown,
+    }
+
+    internal static class DegreeExtensions
+    {
+        public static bool IsParallel(this Degree degree) =>
+            degree is Degree.Unbounded or Degree.AllCores or Degree.Bounded;
+    }
+}

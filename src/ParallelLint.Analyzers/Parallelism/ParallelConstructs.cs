@@ -1,0 +1,294 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace ParallelLint.Analyzers.Parallelism
+{
+    /// <summary>
+    /// The shared model of the rule catalogue's terms: what is a parallel construct, which delegates are its
+    /// parallel bodies, and how many of them run at once. One instance per compilation.
+    /// </summary>
+    internal sealed class ParallelConstructs
+    {
+        private const string MaxDegreeOfParallelism = nameof(MaxDegreeOfParallelism);
+
+        public ParallelConstructs(KnownTypes types) => Types = types;
+
+        public KnownTypes Types { get; }
+
+        /// <summary>Recognizes a call or creation that starts parallel work, whatever its degree.</summary>
+        public ParallelConstruct? Recognize(IOperation operation)
+        {
+            switch (operation)
+            {
+                case IInvocationOperation invocation:
+                    return RecognizeInvocation(invocation);
+                case IObjectCreationOperation creation when Types.IsDataflowBlock(creation.Type):
+                    return new ParallelConstruct(
+                        ConstructKind.DataflowBlock,
+                        creation,
+                        ArgumentOfType(creation.Arguments, Types.DataflowBlockOptions),
+                        creation.Type!.Name);
+                case IObjectCreationOperation creation when KnownTypes.Is(creation.Type, Types.Thread):
+                    return new ParallelConstruct(ConstructKind.Thread, creation, null, "a Thread per item");
+                default:
+                    return null;
+            }
+        }
+
+        /// <summary>
+        /// The construct that runs <paramref name="function"/> as one of its parallel bodies, if any.
+        /// </summary>
+        public ParallelConstruct? OwnerOfBody(IAnonymousFunctionOperation function)
+        {
+            var owner = InvokedWith(function);
+            if (owner is IInvocationOperation invocation && IsParallelEnumerable(invocation.TargetMethod))
+            {
+                return PlinqQuery(invocation);
+            }
+
+            return owner is null ? null : Recognize(owner);
+        }
+
+        /// <summary>True for a lambda run once per item by a sequential per-item method (LINQ, <c>List.ForEach</c>...).</summary>
+        public bool IsPerItemLambda(IAnonymousFunctionOperation function)
+        {
+            if (InvokedWith(function) is not IInvocationOperation { TargetMethod: var method })
+            {
+                return false;
+            }
+
+            var type = (method.ReducedFrom ?? method).ContainingType?.OriginalDefinition;
+            return KnownTypes.Is(type, Types.Enumerable) ||
+                   ((KnownTypes.Is(type, Types.List) || KnownTypes.Is(type, Types.Array)) &&
+                    method.Name is "ForEach" or "ConvertAll" or "Find" or "FindAll" or "Exists" or "TrueForAll" or "RemoveAll");
+        }
+
+        /// <summary>The call or creation that receives a delegate argument, through conversions and <c>params</c> arrays.</summary>
+        public static IOperation? InvokedWith(IOperation function)
+        {
+            var current = function.Parent;
+            while (current is IDelegateCreationOperation or IConversionOperation)
+            {
+                current = current.Parent;
+            }
+
+            // Parallel.Invoke(params Action[]): the delegate is an element of the implicit array.
+            if (current is IArrayInitializerOperation { Parent: IArrayCreationOperation array })
+            {
+                current = array.Parent;
+            }
+
+            return current is IArgumentOperation argument ? argument.Parent : null;
+        }
+
+        /// <summary>How many bodies of the construct run at once, as far as the code says.</summary>
+        public Degree DegreeOf(ParallelConstruct construct, LocalUsages? locals) => construct.Kind switch
+        {
+            ConstructKind.ParallelFor or ConstructKind.ParallelForEach or ConstructKind.ParallelInvoke =>
+                OptionsDegree(construct.DegreeSource, Degree.Unbounded, locals),
+
+            // The async loops default to Environment.ProcessorCount.
+            ConstructKind.ParallelForAsync or ConstructKind.ParallelForEachAsync =>
+                OptionsDegree(construct.DegreeSource, Degree.AllCores, locals),
+
+            ConstructKind.Plinq => construct.DegreeSource is null ? Degree.AllCores : ValueDegree(construct.DegreeSource),
+
+            // Dataflow blocks run one message at a time unless told otherwise.
+            ConstructKind.DataflowBlock => OptionsDegree(construct.DegreeSource, Degree.One, locals),
+
+            _ => FanOut.IsConcurrent(construct, this, locals) ? Degree.Unbounded : Degree.One,
+        };
+
+        /// <summary>The degree an integer expression stands for.</summary>
+        public Degree ValueDegree(IOperation value)
+        {
+            value = value.WalkDownConversion();
+            if (value.ConstantValue is { HasValue: true, Value: int constant })
+            {
+                return constant switch
+                {
+                    1 => Degree.One,
+                    -1 => Degree.Unbounded,
+                    > 1 => Degree.Bounded,
+                    _ => Degree.Unknown,
+                };
+            }
+
+            if (value is IPropertyReferenceOperation { Property: var property } &&
+                ((KnownTypes.Is(property.ContainingType, Types.Environment) && property.Name == "ProcessorCount") ||
+                 (KnownTypes.Is(property.ContainingType, Types.Cores) && property.Name is "Available" or "Logical" or "Physical")))
+            {
+                return Degree.AllCores;
+            }
+
+            return value.Type?.SpecialType == SpecialType.System_Int32 ? Degree.Bounded : Degree.Unknown;
+        }
+
+        private ParallelConstruct? RecognizeInvocation(IInvocationOperation invocation)
+        {
+            var method = invocation.TargetMethod;
+            var type = method.ContainingType?.OriginalDefinition;
+            if (type is null)
+            {
+                return null;
+            }
+
+            if (KnownTypes.Is(type, Types.Parallel))
+            {
+                ConstructKind? kind = method.Name switch
+                {
+                    "For" => ConstructKind.ParallelFor,
+                    "ForEach" => ConstructKind.ParallelForEach,
+                    "ForAsync" => ConstructKind.ParallelForAsync,
+                    "ForEachAsync" => ConstructKind.ParallelForEachAsync,
+                    "Invoke" => ConstructKind.ParallelInvoke,
+                    _ => null,
+                };
+                return kind is { } known
+                    ? new ParallelConstruct(known, invocation, ArgumentOfType(invocation.Arguments, Types.ParallelOptions), "Parallel." + method.Name)
+                    : null;
+            }
+
+            if (KnownTypes.Is(type, Types.ParallelEnumerable))
+            {
+                return method.Name == "AsParallel" ? PlinqQuery(invocation) : null;
+            }
+
+            if (KnownTypes.Is(type, Types.Task) && method.Name == "Run")
+            {
+                return new ParallelConstruct(ConstructKind.TaskRun, invocation, null, "Task.Run per item");
+            }
+
+            if ((KnownTypes.Is(type, Types.TaskFactory) || KnownTypes.Is(type, Types.GenericTaskFactory)) && method.Name == "StartNew")
+            {
+                return new ParallelConstruct(ConstructKind.TaskFactoryStartNew, invocation, null, "Task.Factory.StartNew per item");
+            }
+
+            if (KnownTypes.Is(type, Types.ThreadPool) && method.Name is "QueueUserWorkItem" or "UnsafeQueueUserWorkItem")
+            {
+                return new ParallelConstruct(ConstructKind.QueueUserWorkItem, invocation, null, $"ThreadPool.{method.Name} per item");
+            }
+
+            return null;
+        }
+
+        /// <summary>
+        /// The PLINQ query that <paramref name="member"/> (AsParallel or any operator of its chain) belongs to:
+        /// anchored at <c>AsParallel()</c>, with the chain's <c>WithDegreeOfParallelism</c> argument. Null for an
+        /// <c>AsParallel()</c> that no operator with a delegate follows: nothing runs in parallel then.
+        /// </summary>
+        private ParallelConstruct? PlinqQuery(IInvocationOperation member)
+        {
+            // Down the receivers to AsParallel (extension calls carry their receiver as the first argument).
+            var anchor = member;
+            while (!IsAsParallel(anchor) && Receiver(anchor) is IInvocationOperation receiver && IsParallelEnumerable(receiver.TargetMethod))
+            {
+                anchor = receiver;
+            }
+
+            // Up the chain from the anchor: the degree, and whether any operator runs a delegate.
+            IOperation? degree = null;
+            var runsDelegates = false;
+            for (var current = anchor; current is not null; current = NextInChain(current))
+            {
+                if (current.TargetMethod.Name == "WithDegreeOfParallelism" && current.Arguments.Length == 2)
+                {
+                    degree = current.Arguments[1].Value;
+                }
+
+                foreach (var argument in current.Arguments)
+                {
+                    runsDelegates |= argument.Value.WalkDownConversion() is IDelegateCreationOperation or IAnonymousFunctionOperation;
+                }
+            }
+
+            return runsDelegates ? new ParallelConstruct(ConstructKind.Plinq, anchor, degree, "a PLINQ query") : null;
+        }
+
+        private IInvocationOperation? NextInChain(IInvocationOperation current)
+        {
+            var parent = current.Parent;
+            while (parent is IConversionOperation)
+            {
+                parent = parent.Parent;
+            }
+
+            return parent is IArgumentOperation { Parent: IInvocationOperation next } argument &&
+                   next.Arguments.Length > 0 && next.Arguments[0] == argument &&
+                   IsParallelEnumerable(next.TargetMethod)
+                ? next
+                : null;
+        }
+
+        private static bool IsAsParallel(IInvocationOperation invocation) => invocation.TargetMethod.Name == "AsParallel";
+
+        private static IOperation? Receiver(IInvocationOperation invocation) =>
+            invocation.Instance ?? (invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value.WalkDownConversion() : null);
+
+        private bool IsParallelEnumerable(IMethodSymbol method) =>
+            KnownTypes.Is((method.ReducedFrom ?? method).ContainingType, Types.ParallelEnumerable);
+
+        private Degree OptionsDegree(IOperation? options, Degree whenUnset, LocalUsages? locals)
+        {
+            switch (options?.WalkDownConversion())
+            {
+                case null:
+                    return whenUnset;
+                case IObjectCreationOperation creation:
+                    return InitializedDegree(creation) ?? whenUnset;
+                case ILocalReferenceOperation { Local: var local } when locals is not null && !locals.IsReassigned(local):
+                    if (locals.InitialValue(local)?.WalkDownConversion() is not IObjectCreationOperation initial)
+                    {
+                        return Degree.Unknown;
+                    }
+
+                    // Every value the degree may hold: the initializer's and any later `local.MaxDegreeOfParallelism = v`.
+                    var degree = InitializedDegree(initial) ?? whenUnset;
+                    foreach (var reference in locals.References(local))
+                    {
+                        if (reference.Parent is IPropertyReferenceOperation { Property.Name: MaxDegreeOfParallelism } property &&
+                            property.Parent is ISimpleAssignmentOperation assignment && assignment.Target == property &&
+                            ValueDegree(assignment.Value) is var assigned && assigned != degree)
+                        {
+                            degree = assigned == Degree.One || degree == Degree.One ? Degree.Unknown : Degree.Bounded;
+                        }
+                    }
+
+                    return degree;
+                default:
+                    return Degree.Unknown;
+            }
+        }
+
+        private Degree? InitializedDegree(IObjectCreationOperation creation)
+        {
+            if (creation.Initializer is null)
+            {
+                return null;
+            }
+
+            foreach (var initializer in creation.Initializer.Initializers)
+            {
+                if (initializer is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: MaxDegreeOfParallelism } } assignment)
+                {
+                    return ValueDegree(assignment.Value);
+                }
+            }
+
+            return null;
+        }
+
+        private static IOperation? ArgumentOfType(System.Collections.Immutable.ImmutableArray<IArgumentOperation> arguments, ITypeSymbol? type)
+        {
+            foreach (var argument in arguments)
+            {
+                if (argument.Parameter is { } parameter && KnownTypes.Is(parameter.Type, type))
+                {
+                    return argument.Value;
+                }
+            }
+
+            return null;
+        }
+    }
+}

@@ -1,0 +1,8 @@
+namespace ParallelLint.Analyzers
+{
+    /// <summary>Every rule ID, named by meaning. IDs are fixed by the rule catalogue.</summary>
+    internal static class RuleIds
+    {
+        public const string NestedParallelConstruct = "PL1001";
+    }
+}

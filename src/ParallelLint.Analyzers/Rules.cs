@@ -1,0 +1,30 @@
+using Microsoft.CodeAnalysis;
+
+namespace ParallelLint.Analyzers
+{
+    /// <summary>The rule catalogue: every descriptor, made by one factory that owns category and help links.</summary>
+    internal static class Rules
+    {
+        public const string Category = "Parallelism";
+
+        public static readonly DiagnosticDescriptor NestedParallelConstruct = Create(
+            RuleIds.NestedParallelConstruct,
+            "Nested parallel construct",
+            "{0} runs inside the parallel body of {1}: both levels use every core, so their threads multiply",
+            DiagnosticSeverity.Warning,
+            "A parallel construct inside the body of another one oversubscribes the machine: outer × inner workers " +
+            "compete for the same cores. Make the inner level sequential, or bound both levels so that their product " +
+            "stays within the available cores.");
+
+        public static string HelpLink(string id) =>
+            $"https://github.com/parallellint/parallellint/blob/main/docs/rules/{id}.md";
+
+        private static DiagnosticDescriptor Create(
+            string id,
+            string title,
+            string messageFormat,
+            DiagnosticSeverity severity,
+            string description) =>
+            new(id, title, messageFormat, Category, severity, isEnabledByDefault: true, description, HelpLink(id));
+    }
+}

@@ -1,0 +1,77 @@
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp.Testing;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Testing;
+
+namespace ParallelLint.Analyzers.Tests.Verifiers;
+
+/// <summary>
+/// The thin verifier every rule test uses: markup (<c>{|PL1001:...|}</c>) instead of positions, the SDK's
+/// framework references, and the real ParallelLint.Runtime unless a test asks for a project without it.
+/// </summary>
+public static class Verify<TAnalyzer>
+    where TAnalyzer : DiagnosticAnalyzer, new()
+{
+    public static Task Analyzer(string source, bool withRuntime = true, string? editorConfig = null)
+    {
+        var test = new AnalyzerTest { TestCode = source };
+        Configure(test.TestState, withRuntime, editorConfig);
+        return test.RunAsync();
+    }
+
+    public static Task CodeFix<TCodeFix>(
+        string source,
+        string fixedSource,
+        string? equivalenceKey = null,
+        bool withRuntime = true,
+        int? iterations = null,
+        CodeFixTestBehaviors behaviors = CodeFixTestBehaviors.None)
+        where TCodeFix : CodeFixProvider, new()
+    {
+        var test = new CodeFixTest<TCodeFix>
+        {
+            TestCode = source,
+            FixedCode = fixedSource,
+            CodeActionEquivalenceKey = equivalenceKey,
+            CodeFixTestBehaviors = behaviors,
+        };
+        if (iterations is { } count)
+        {
+            test.NumberOfFixAllIterations = count;
+            test.NumberOfFixAllInDocumentIterations = count;
+            test.NumberOfFixAllInProjectIterations = count;
+            test.NumberOfIncrementalIterations = count;
+        }
+
+        Configure(test.TestState, withRuntime, editorConfig: null);
+        Configure(test.FixedState, withRuntime, editorConfig: null);
+        return test.RunAsync();
+    }
+
+    internal static void Configure(SolutionState state, bool withRuntime, string? editorConfig)
+    {
+        state.ReferenceAssemblies = TestReferences.None;
+        state.AdditionalReferences.AddRange(TestReferences.Framework);
+        if (withRuntime)
+        {
+            state.AdditionalReferences.Add(TestReferences.Runtime);
+        }
+
+        if (editorConfig is not null)
+        {
+            state.AnalyzerConfigFiles.Add(("/.editorconfig", "root = true\n[*]\n" + editorConfig));
+        }
+    }
+
+    private sealed class AnalyzerTest : CSharpAnalyzerTest<TAnalyzer, DefaultVerifier>
+    {
+        public AnalyzerTest() => TestState.OutputKind = OutputKind.DynamicallyLinkedLibrary;
+    }
+
+    private sealed class CodeFixTest<TCodeFix> : CSharpCodeFixTest<TAnalyzer, TCodeFix, DefaultVerifier>
+        where TCodeFix : CodeFixProvider, new()
+    {
+    }
+}
