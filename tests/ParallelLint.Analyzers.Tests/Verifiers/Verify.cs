@@ -14,9 +14,12 @@ namespace ParallelLint.Analyzers.Tests.Verifiers;
 public static class Verify<TAnalyzer>
     where TAnalyzer : DiagnosticAnalyzer, new()
 {
-    public static Task Analyzer(string source, bool withRuntime = true, string? editorConfig = null)
+    public static DiagnosticResult Diagnostic(string id) => CSharpAnalyzerVerifier<TAnalyzer, DefaultVerifier>.Diagnostic(id);
+
+    public static Task Analyzer(string source, bool withRuntime = true, string? editorConfig = null, params DiagnosticResult[] expected)
     {
         var test = new AnalyzerTest { TestCode = source };
+        test.ExpectedDiagnostics.AddRange(expected);
         Configure(test.TestState, withRuntime, editorConfig);
         return test.RunAsync();
     }
