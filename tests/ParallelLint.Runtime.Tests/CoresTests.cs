@@ -1,0 +1,101 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using ParallelLint.Runtime;
+using Xunit;
+
+namespace ParallelLint.Runtime.Tests;
+
+public class CoresTests
+{
+    [Fact]
+    public void Available_is_at_least_one_and_at_most_the_processor_count()
+    {
+        if (Environment.GetEnvironmentVariable(Cores.OverrideVariable) is null)
+        {
+            Assert.InRange(Cores.Available, 1, Environment.ProcessorCount);
+        }
+    }
+
+    [Theory]
+    [InlineData(8, null, null, null, 8)]
+    [InlineData(8, "3", null, null, 3)]
+    [InlineData(8, null, "2", null, 2)]
+    [InlineData(8, null, "16", "4", 4)]
+    [InlineData(8, "16", "2", null, 16)]
+    [InlineData(2, null, null, "64", 2)]
+    public void Detection_takes_the_override_or_else_the_smallest_limit(
+        int processorCount, string? overrideValue, string? nslots, string? slurmCpus, int expected)
+    {
+        var environment = new Dictionary<string, string?>
+        {
+            [Cores.OverrideVariable] = overrideValue,
+            ["NSLOTS"] = nslots,
+            ["SLURM_CPUS_PER_TASK"] = slurmCpus,
+        };
+
+        Assert.Equal(expected, Cores.Detect(name => environment.GetValueOrDefault(name), processorCount));
+    }
+
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("0")]
+    [InlineData("-3")]
+    [InlineData("2.5")]
+    [InlineData("")]
+    [InlineData("99999999999999")]
+    public void Malformed_values_are_ignored_never_thrown(string value)
+    {
+        var environment = new Dictionary<string, string?>
+        {
+            [Cores.OverrideVariable] = value,
+            ["NSLOTS"] = value,
+            ["SLURM_CPUS_PER_TASK"] = value,
+        };
+
+        Assert.Equal(6, Cores.Detect(name => environment.GetValueOrDefault(name), 6));
+    }
+
+    [Theory]
+    [InlineData(1, 1, 1)]
+    [InlineData(2, 2, 1)]
+    [InlineData(8, 4, 2)]
+    [InlineData(16, 4, 4)]
+    [InlineData(12, 4, 3)]
+    [InlineData(64, 8, 8)]
+    public void Two_levels_give_the_outer_level_the_larger_share(int cores, int outer, int inner)
+    {
+        Assert.Equal(outer, Cores.Split(cores, level: 0, levels: 2));
+        Assert.Equal(inner, Cores.Split(cores, level: 1, levels: 2));
+    }
+
+    [Fact]
+    public void Every_split_stays_within_the_cores_and_gives_each_level_at_least_one()
+    {
+        foreach (var cores in Enumerable.Range(1, 300))
+        {
+            foreach (var levels in Enumerable.Range(1, 5))
+            {
+                var degrees = Enumerable.Range(0, levels).Select(level => Cores.Split(cores, level, levels)).ToArray();
+                Assert.All(degrees, degree => Assert.True(degree >= 1));
+                Assert.True(degrees.Aggregate(1L, (product, degree) => product * degree) <= cores, $"{cores} cores, {levels} levels: {string.Join(" x ", degrees)}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Three_levels_on_64_cores_split_evenly()
+    {
+        Assert.Equal(new[] { 4, 4, 4 }, Enumerable.Range(0, 3).Select(level => Cores.Split(64, level, 3)));
+    }
+
+    [Theory]
+    [InlineData(0, 0)]
+    [InlineData(2, 2)]
+    [InlineData(-1, 2)]
+    public void Bad_levels_name_the_parameter(int level, int levels)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => Cores.ForLevel(level, levels));
+        Assert.Equal(levels < 1 ? "levels" : "level", error.ParamName);
+    }
+}
