@@ -175,7 +175,7 @@ namespace ParallelLint.Analyzers.Parallelism
         /// <summary>
         /// The PLINQ query that <paramref name="member"/> (AsParallel or any operator of its chain) belongs to:
         /// anchored at <c>AsParallel()</c>, with the chain's <c>WithDegreeOfParallelism</c> argument. Null for an
-        /// <c>AsParallel()</c> that no operator with a delegate follows: nothing runs in parallel then.
+        /// <c>AsParallel()</c> that no operator follows and no foreach enumerates: nothing runs in parallel then.
         /// </summary>
         private ParallelConstruct? PlinqQuery(IInvocationOperation member)
         {
@@ -186,23 +186,47 @@ namespace ParallelLint.Analyzers.Parallelism
                 anchor = receiver;
             }
 
-            // Up the chain from the anchor: the degree, and whether any operator runs a delegate.
+            // Up the chain from the anchor: the degree, and whether an operator (or a foreach) executes the query.
             IOperation? degree = null;
-            var runsDelegates = false;
+            var executes = false;
+            IInvocationOperation? top = anchor;
             for (var current = anchor; current is not null; current = NextInChain(current))
             {
+                if (current.TargetMethod.Name is "AsSequential" or "AsEnumerable")
+                {
+                    // What follows runs sequentially, even when a foreach enumerates it.
+                    top = null;
+                    break;
+                }
+
+                top = current;
                 if (current.TargetMethod.Name == "WithDegreeOfParallelism" && current.Arguments.Length == 2)
                 {
                     degree = current.Arguments[1].Value;
                 }
 
-                foreach (var argument in current.Arguments)
-                {
-                    runsDelegates |= argument.Value.WalkDownConversion() is IDelegateCreationOperation or IAnonymousFunctionOperation;
-                }
+                executes |= current != anchor && !IsConfiguration(current.TargetMethod.Name);
             }
 
-            return runsDelegates ? new ParallelConstruct(ConstructKind.Plinq, anchor, degree, "a PLINQ query") : null;
+            executes |= top is not null && IsEnumeratedByForEach(top);
+            return executes ? new ParallelConstruct(ConstructKind.Plinq, anchor, degree, "a PLINQ query") : null;
+        }
+
+        // Operators that configure the query without running anything in parallel themselves.
+        private static bool IsConfiguration(string name) =>
+            name is "AsParallel" or "WithDegreeOfParallelism" or "WithCancellation" or "WithExecutionMode" or "WithMergeOptions" or
+                "AsOrdered" or "AsUnordered";
+
+        private static bool IsEnumeratedByForEach(IOperation query)
+        {
+            var parent = query.Parent;
+            while (parent is IConversionOperation)
+            {
+                query = parent;
+                parent = parent.Parent;
+            }
+
+            return parent is IForEachLoopOperation loop && loop.Collection == query;
         }
 
         private IInvocationOperation? NextInChain(IInvocationOperation current)

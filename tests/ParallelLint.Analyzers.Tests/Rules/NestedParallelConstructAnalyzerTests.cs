@@ -50,6 +50,8 @@ public class NestedParallelConstructAnalyzerTests
         ["Parallel.Invoke"] = "{|PL1001:Parallel.Invoke|}(() => { }, () => { });",
         ["PLINQ"] = "_ = items.{|PL1001:AsParallel|}().Select(y => y * 2).Sum();",
         ["PLINQ query syntax"] = "_ = (from y in items.{|PL1001:AsParallel|}() select y * 2).ToList();",
+        ["PLINQ aggregate"] = "_ = items.{|PL1001:AsParallel|}().WithMergeOptions(ParallelMergeOptions.FullyBuffered).Max();",
+        ["PLINQ in foreach"] = "foreach (var y in items.{|PL1001:AsParallel|}().AsOrdered()) { }",
         ["TransformBlock"] = "_ = {|PL1001:new TransformBlock<int, int>|}(y => y, new ExecutionDataflowBlockOptions { MaxDegreeOfParallelism = Environment.ProcessorCount });",
         ["Task.Run per item"] = "var inner = new List<Task>(); foreach (var y in items) inner.Add({|PL1001:Task.Run|}(() => { })); Task.WaitAll(inner.ToArray());",
         ["StartNew per item"] = "var inner = new List<Task>(); foreach (var y in items) inner.Add(Task.Factory.{|PL1001:StartNew|}(() => { })); Task.WaitAll(inner.ToArray());",
@@ -128,6 +130,8 @@ public class NestedParallelConstructAnalyzerTests
     [InlineData("_ = items.AsParallel().WithDegreeOfParallelism(1).Select(y => y).ToList();")]
     [InlineData("_ = items.AsParallel().AsSequential().Select(y => y).ToList();")]
     [InlineData("_ = items.AsParallel();")]
+    [InlineData("_ = items.AsParallel().WithDegreeOfParallelism(4).AsSequential();")]
+    [InlineData("foreach (var y in items.AsParallel().AsSequential()) { }")]
     [InlineData("_ = new ActionBlock<int>(y => { });")]
     [InlineData("_ = new ActionBlock<int>(y => { }, new ExecutionDataflowBlockOptions { MaxDegreeOfParallelism = 1 });")]
     [InlineData("_ = new ActionBlock<int>(y => { }, new ExecutionDataflowBlockOptions { BoundedCapacity = 8 });")]
