@@ -29,7 +29,7 @@ namespace ParallelLint.Analyzers.Parallelism
                         ArgumentOfType(creation.Arguments, Types.DataflowBlockOptions),
                         creation.Type!.Name);
                 case IObjectCreationOperation creation when KnownTypes.Is(creation.Type, Types.Thread):
-                    return new ParallelConstruct(ConstructKind.Thread, creation, null, "a Thread per item");
+                    return new ParallelConstruct(ConstructKind.Thread, creation, null, "Thread per item");
                 default:
                     return null;
             }
@@ -209,7 +209,7 @@ namespace ParallelLint.Analyzers.Parallelism
             }
 
             executes |= top is not null && IsEnumeratedByForEach(top);
-            return executes ? new ParallelConstruct(ConstructKind.Plinq, anchor, degree, "a PLINQ query") : null;
+            return executes ? new ParallelConstruct(ConstructKind.Plinq, anchor, degree, "PLINQ query") : null;
         }
 
         // Operators that configure the query without running anything in parallel themselves.

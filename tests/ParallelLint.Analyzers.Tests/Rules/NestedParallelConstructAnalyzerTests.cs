@@ -100,7 +100,7 @@ public class NestedParallelConstructAnalyzerTests
         expected: VerifyPL1001.Diagnostic("PL1001")
             .WithLocation(0)
             .WithLocation(1)
-            .WithArguments("a PLINQ query", "Parallel.ForEach"));
+            .WithArguments("PLINQ query", "Parallel.ForEach"));
 
     [Fact]
     public Task Three_levels_report_each_inner_level_once() => VerifyPL1001.Analyzer(Method("""
