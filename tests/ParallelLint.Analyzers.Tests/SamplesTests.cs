@@ -36,11 +36,7 @@ public class SamplesTests
             .Select(path => CSharpSyntaxTree.ParseText(File.ReadAllText(path), path: Path.GetFileName(path)))
             .Append(CSharpSyntaxTree.ParseText(ImplicitUsings, path: "ImplicitUsings.cs"))
             .ToArray();
-        var compilation = CSharpCompilation.Create(
-            "Samples",
-            trees,
-            TestReferences.Framework.Add(TestReferences.Runtime),
-            new CSharpCompilationOptions(OutputKind.ConsoleApplication));
+        var compilation = TestReferences.Compile("Samples", trees, OutputKind.ConsoleApplication);
         Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
 
         var diagnostics = await compilation.WithAnalyzers(RepositoryFiles.Analyzers).GetAnalyzerDiagnosticsAsync();

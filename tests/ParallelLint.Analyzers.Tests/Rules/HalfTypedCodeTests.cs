@@ -85,11 +85,7 @@ public class HalfTypedCodeTests
 
     private static async Task<ImmutableArray<Diagnostic>> Analyze(string source, ConcurrentBag<Exception> exceptions)
     {
-        var compilation = CSharpCompilation.Create(
-            "HalfTyped",
-            new[] { CSharpSyntaxTree.ParseText(source) },
-            TestReferences.Framework.Add(TestReferences.Runtime),
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        var compilation = TestReferences.Compile("HalfTyped", new[] { CSharpSyntaxTree.ParseText(source) });
         var options = new CompilationWithAnalyzersOptions(
             new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),
             onAnalyzerException: (exception, _, _) => exceptions.Add(exception),

@@ -1,8 +1,10 @@
 using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.IO;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Testing;
 
 namespace ParallelLint.Analyzers.Tests.Verifiers;
@@ -20,6 +22,10 @@ internal static class TestReferences
 
     public static MetadataReference Runtime { get; } =
         MetadataReference.CreateFromFile(typeof(ParallelLint.Runtime.Cores).Assembly.Location);
+
+    /// <summary>A compilation against the framework and the runtime, for tests that drive analyzers directly.</summary>
+    public static CSharpCompilation Compile(string name, IEnumerable<SyntaxTree> trees, OutputKind kind = OutputKind.DynamicallyLinkedLibrary) =>
+        CSharpCompilation.Create(name, trees, Framework.Add(Runtime), new CSharpCompilationOptions(kind));
 
     private static ImmutableArray<MetadataReference> LoadFramework()
     {
