@@ -17,8 +17,9 @@ namespace ParallelLint.Runtime
 
         /// <summary>
         /// The number of cores work started now may use: at least 1, the smallest of every limit found.
+        /// Inside an item run by the runtime's executors, the item's share.
         /// </summary>
-        public static int Available => Detect(Environment.GetEnvironmentVariable, Environment.ProcessorCount);
+        public static int Available => ItemBudget.Cores ?? Detect(Environment.GetEnvironmentVariable, Environment.ProcessorCount);
 
         /// <summary>
         /// The degree of parallelism for one level of <paramref name="levels"/> nested parallel levels,
