@@ -229,10 +229,19 @@ namespace ParallelLint.Analyzers.Parallelism
             return parent is IForEachLoopOperation loop && loop.Collection == query;
         }
 
+        /// <summary>The operators of a PLINQ query, from its <c>AsParallel()</c> anchor up to the last chained operator.</summary>
+        public System.Collections.Generic.IEnumerable<IInvocationOperation> PlinqChain(IInvocationOperation anchor)
+        {
+            for (var current = anchor; current is not null; current = NextInChain(current))
+            {
+                yield return current;
+            }
+        }
+
         private IInvocationOperation? NextInChain(IInvocationOperation current)
         {
             var parent = current.Parent;
-            while (parent is IConversionOperation)
+            while (parent is IConversionOperation or ITranslatedQueryOperation)
             {
                 parent = parent.Parent;
             }

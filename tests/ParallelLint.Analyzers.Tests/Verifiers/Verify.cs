@@ -29,7 +29,7 @@ public static class Verify<TAnalyzer>
         string fixedSource,
         string? equivalenceKey = null,
         bool withRuntime = true,
-        int? iterations = null,
+        int? fixAllIterations = null,
         CodeFixTestBehaviors behaviors = CodeFixTestBehaviors.None)
         where TCodeFix : CodeFixProvider, new()
     {
@@ -40,12 +40,11 @@ public static class Verify<TAnalyzer>
             CodeActionEquivalenceKey = equivalenceKey,
             CodeFixTestBehaviors = behaviors,
         };
-        if (iterations is { } count)
+        if (fixAllIterations is { } count)
         {
             test.NumberOfFixAllIterations = count;
             test.NumberOfFixAllInDocumentIterations = count;
             test.NumberOfFixAllInProjectIterations = count;
-            test.NumberOfIncrementalIterations = count;
         }
 
         Configure(test.TestState, withRuntime, editorConfig: null);
