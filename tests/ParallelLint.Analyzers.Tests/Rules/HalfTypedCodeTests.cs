@@ -14,14 +14,7 @@ namespace ParallelLint.Analyzers.Tests.Rules;
 /// <summary>What the IDE hands an analyzer while the user types: every prefix and damaged variant must analyze cleanly.</summary>
 public class HalfTypedCodeTests
 {
-    private const string Source = """
-        using System;
-        using System.Collections.Generic;
-        using System.Linq;
-        using System.Threading;
-        using System.Threading.Tasks;
-        using System.Threading.Tasks.Dataflow;
-
+    private const string Source = TestSources.Usings + """
         class C
         {
             async Task M(int n, int[] items, List<Task> tasks)

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading.Tasks;
+using ParallelLint.Analyzers.Tests.Verifiers;
 using Xunit;
 using VerifyPL1001 = ParallelLint.Analyzers.Tests.Verifiers.Verify<ParallelLint.Analyzers.NestedParallelConstructAnalyzer>;
 
@@ -8,17 +9,6 @@ namespace ParallelLint.Analyzers.Tests.Rules;
 
 public class NestedParallelConstructAnalyzerTests
 {
-    private const string Usings = """
-        using System;
-        using System.Collections.Generic;
-        using System.Linq;
-        using System.Threading;
-        using System.Threading.Tasks;
-        using System.Threading.Tasks.Dataflow;
-        using ParallelLint.Runtime;
-
-        """;
-
     /// <summary>Every outer construct kind, with <c>BODY</c> standing for what runs in its parallel body.</summary>
     private static readonly Dictionary<string, string> Outers = new()
     {
@@ -224,7 +214,7 @@ public class NestedParallelConstructAnalyzerTests
         withRuntime: false);
 
     /// <summary>A method with the locals every snippet uses.</summary>
-    private static string Method(string body) => Usings + $$"""
+    private static string Method(string body) => TestSources.Usings + $$"""
         class C
         {
             async Task M(int n, int[] items, List<Task> tasks, ParallelOptions opaque)

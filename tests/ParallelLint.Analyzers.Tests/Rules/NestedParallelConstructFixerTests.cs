@@ -1,5 +1,6 @@
 using System.Threading.Tasks;
 using ParallelLint.CodeFixes;
+using ParallelLint.Analyzers.Tests.Verifiers;
 using Xunit;
 using VerifyPL1001 = ParallelLint.Analyzers.Tests.Verifiers.Verify<ParallelLint.Analyzers.NestedParallelConstructAnalyzer>;
 
@@ -323,15 +324,7 @@ public class NestedParallelConstructFixerTests
         });
         """;
 
-    private static string Method(string body) => $$"""
-        using System;
-        using System.Collections.Generic;
-        using System.Linq;
-        using System.Threading;
-        using System.Threading.Tasks;
-        using System.Threading.Tasks.Dataflow;
-        using ParallelLint.Runtime;
-
+    private static string Method(string body) => TestSources.Usings + $$"""
         class C
         {
             async Task M(int n, long big, int[] items, List<Task> tasks, Action[] actions, CancellationToken token)
