@@ -1,5 +1,4 @@
 using System;
-using System.Globalization;
 
 namespace ParallelLint.Runtime
 {
@@ -7,8 +6,10 @@ namespace ParallelLint.Runtime
     /// How many cores parallel work started now may use.
     /// </summary>
     /// <remarks>
-    /// The smallest of every limit found wins: a grid allocation or a container is a smaller machine than the
-    /// one <see cref="Environment.ProcessorCount"/> describes. <c>PARALLELLINT_CORES</c> overrides everything.
+    /// The smallest of every limit found wins: a grid allocation (SGE, Slurm, PBS, LSF), <c>DOTNET_PROCESSOR_COUNT</c>,
+    /// a cgroup quota at any level, or the affinity mask is a smaller machine than the node. <c>PARALLELLINT_CORES</c>
+    /// overrides everything. <c>OMP_NUM_THREADS</c> is reported but does not limit: it sizes native thread pools
+    /// inside one worker, not how many workers may run.
     /// </remarks>
     public static class Cores
     {
@@ -19,7 +20,16 @@ namespace ParallelLint.Runtime
         /// The number of cores work started now may use: at least 1, the smallest of every limit found.
         /// Inside an item run by the runtime's executors, the item's share.
         /// </summary>
-        public static int Available => ItemBudget.Cores ?? Detect(Environment.GetEnvironmentVariable, Environment.ProcessorCount);
+        public static int Available => ItemBudget.Cores ?? Detect().Available;
+
+        /// <summary>The processors this process may run on: its affinity mask, or the processor count where none is known.</summary>
+        public static int Logical => Detect().Logical;
+
+        /// <summary>The physical cores among <see cref="Logical"/>: a 4-core machine with 8 hyper-threads has 4.</summary>
+        public static int Physical => Detect().Physical;
+
+        /// <summary>Reads every source of a core limit now and reports what each said; never throws on bad values.</summary>
+        public static CoreReport Detect() => CoreDetection.Detect(CoreEnvironment.Current);
 
         /// <summary>
         /// The degree of parallelism for one level of <paramref name="levels"/> nested parallel levels,
@@ -62,34 +72,6 @@ namespace ParallelLint.Runtime
 
             return remaining;
         }
-
-        internal static int Detect(Func<string, string?> environment, int processorCount)
-        {
-            var forced = ParsePositive(environment(OverrideVariable));
-            if (forced is int overridden)
-            {
-                return overridden;
-            }
-
-            var available = Math.Max(1, processorCount);
-            foreach (var variable in AllocationVariables)
-            {
-                if (ParsePositive(environment(variable)) is int allocated)
-                {
-                    available = Math.Min(available, allocated);
-                }
-            }
-
-            return available;
-        }
-
-        // Grid schedulers announce the cores a job was given; a job must not use the whole node.
-        private static readonly string[] AllocationVariables = { "NSLOTS", "SLURM_CPUS_PER_TASK" };
-
-        private static int? ParsePositive(string? value) =>
-            int.TryParse(value?.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed > 0
-                ? parsed
-                : null;
 
         private static int IntegerRoot(int value, int degree)
         {

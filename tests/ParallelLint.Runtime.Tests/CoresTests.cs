@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Linq;
 using ParallelLint.Runtime;
 using Xunit;
@@ -15,45 +14,6 @@ public class CoresTests
         {
             Assert.InRange(Cores.Available, 1, Environment.ProcessorCount);
         }
-    }
-
-    [Theory]
-    [InlineData(8, null, null, null, 8)]
-    [InlineData(8, "3", null, null, 3)]
-    [InlineData(8, null, "2", null, 2)]
-    [InlineData(8, null, "16", "4", 4)]
-    [InlineData(8, "16", "2", null, 16)]
-    [InlineData(2, null, null, "64", 2)]
-    public void Detection_takes_the_override_or_else_the_smallest_limit(
-        int processorCount, string? overrideValue, string? nslots, string? slurmCpus, int expected)
-    {
-        var environment = new Dictionary<string, string?>
-        {
-            [Cores.OverrideVariable] = overrideValue,
-            ["NSLOTS"] = nslots,
-            ["SLURM_CPUS_PER_TASK"] = slurmCpus,
-        };
-
-        Assert.Equal(expected, Cores.Detect(name => environment.GetValueOrDefault(name), processorCount));
-    }
-
-    [Theory]
-    [InlineData("abc")]
-    [InlineData("0")]
-    [InlineData("-3")]
-    [InlineData("2.5")]
-    [InlineData("")]
-    [InlineData("99999999999999")]
-    public void Malformed_values_are_ignored_never_thrown(string value)
-    {
-        var environment = new Dictionary<string, string?>
-        {
-            [Cores.OverrideVariable] = value,
-            ["NSLOTS"] = value,
-            ["SLURM_CPUS_PER_TASK"] = value,
-        };
-
-        Assert.Equal(6, Cores.Detect(name => environment.GetValueOrDefault(name), 6));
     }
 
     [Theory]
