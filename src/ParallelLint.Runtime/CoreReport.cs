@@ -67,9 +67,12 @@ namespace ParallelLint.Runtime
             var width = Sources.Select(s => s.Name.Length).DefaultIfEmpty(6).Max();
             foreach (var source in Sources)
             {
-                var state = source.Limits ? "limits" : source.Raw is null ? "absent" : "ignored";
+                var state = source.Limits ? "limits"
+                    : source.Raw is null ? "absent"
+                    : source.Note.StartsWith("ignored", System.StringComparison.Ordinal) ? "ignored"
+                    : "reported";
                 var cores = source.Cores?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-";
-                text.AppendLine($"  {source.Name.PadRight(width)}  {cores,5}  {state,-7}  {Quote(source.Raw)}  {source.Note}");
+                text.AppendLine($"  {source.Name.PadRight(width)}  {cores,5}  {state,-8}  {Quote(source.Raw)}  {source.Note}");
             }
 
             return text.ToString();

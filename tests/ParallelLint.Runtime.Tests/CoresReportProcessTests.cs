@@ -1,0 +1,60 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Text.RegularExpressions;
+using Xunit;
+
+namespace ParallelLint.Runtime.Tests;
+
+/// <summary>Core detection in real processes: what a job started under taskset or on a grid slot sees.</summary>
+public class CoresReportProcessTests
+{
+    [Fact]
+    public void A_process_pinned_to_one_cpu_sees_one_core()
+    {
+        var report = Run("taskset", "-c", "0", "dotnet", ReportTool());
+        Assert.Matches(@"^available 1 \(decided by .+\), logical 1, physical 1", report);
+    }
+
+    [Fact]
+    public void A_process_given_a_grid_allocation_sees_it()
+    {
+        var report = Run("env", "NSLOTS=1", "PARALLELLINT_CORES=", "dotnet", ReportTool());
+        Assert.StartsWith("available 1 (decided by NSLOTS)", report);
+    }
+
+    [Fact]
+    public void A_process_with_malformed_variables_reports_them_and_runs()
+    {
+        var report = Run("env", "NSLOTS=abc", "SLURM_CPUS_PER_TASK=-3", "dotnet", ReportTool());
+        Assert.Matches(@"NSLOTS\s+-\s+ignored\s+""abc""", report);
+        Assert.Matches(@"SLURM_CPUS_PER_TASK\s+-\s+ignored\s+""-3""", report);
+    }
+
+    private static string ReportTool()
+    {
+        // tests/ParallelLint.Runtime.Tests/bin/<Configuration>/net10.0 -> samples/ParallelLint.CoresReport/bin/<Configuration>/net10.0
+        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var configuration = output.Parent!.Name;
+        var root = output.Parent.Parent!.Parent!.Parent!.Parent!.FullName;
+        var tool = Path.Combine(root, "samples", "ParallelLint.CoresReport", "bin", configuration, output.Name, "ParallelLint.CoresReport.dll");
+        Assert.True(File.Exists(tool), $"{tool} was not built");
+        return tool;
+    }
+
+    private static string Run(string program, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEnd();
+        Assert.True(process.WaitForExit(60_000), $"{program} did not finish");
+        Assert.True(process.ExitCode == 0, $"{program} exited {process.ExitCode}: {error}");
+        return output.Result;
+    }
+}
