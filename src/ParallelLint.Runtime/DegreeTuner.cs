@@ -1,0 +1,116 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace ParallelLint.Runtime
+{
+    /// <summary>One measured degree of a tuning run.</summary>
+    public readonly struct TuningPoint
+    {
+        internal TuningPoint(int degree, TimeSpan elapsed, double throughput)
+        {
+            Degree = degree;
+            Elapsed = elapsed;
+            Throughput = throughput;
+        }
+
+        /// <summary>How many items ran at once.</summary>
+        public int Degree { get; }
+
+        /// <summary>The wall time of the sample at that degree.</summary>
+        public TimeSpan Elapsed { get; }
+
+        /// <summary>Items per second.</summary>
+        public double Throughput { get; }
+    }
+
+    /// <summary>What a tuning run measured and what it recommends.</summary>
+    public sealed class TuningResult
+    {
+        internal TuningResult(IReadOnlyList<TuningPoint> points, int knee, ScalabilityLaw law)
+        {
+            Points = points;
+            Knee = knee;
+            Law = law;
+        }
+
+        /// <summary>One row per measured degree: 1, 2, 4, ... up to the cores.</summary>
+        public IReadOnlyList<TuningPoint> Points { get; }
+
+        /// <summary>The smallest degree within the tolerance of the best throughput: the one to run with.</summary>
+        public int Knee { get; }
+
+        /// <summary>The Universal Scalability Law fitted to the points: where throughput would peak beyond them.</summary>
+        public ScalabilityLaw Law { get; }
+    }
+
+    /// <summary>
+    /// "Run some testing iterations first": measures a sample of the work at 1, 2, 4, ... workers and picks the knee.
+    /// </summary>
+    public static class DegreeTuner
+    {
+        /// <summary>Runs <paramref name="sample"/> through the executor at each degree and reports the table and the knee.</summary>
+        /// <param name="sample">A few items that are like the real ones, enough for a second or so of work at degree 1.</param>
+        /// <param name="body">The work of one item.</param>
+        /// <param name="maxDegree">The highest degree to try; <see cref="Cores.Available"/> when null.</param>
+        /// <param name="tolerance">How close to the best throughput the knee must be (0.05: within 5%).</param>
+        /// <param name="cancellation">Stops the tuning run.</param>
+        /// <exception cref="ArgumentNullException"><paramref name="sample"/> or <paramref name="body"/> is null.</exception>
+        /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxDegree"/> is below 1, or <paramref name="tolerance"/> is not in [0, 1).</exception>
+        public static async Task<TuningResult> TuneAsync<T>(
+            IReadOnlyList<T> sample,
+            Func<T, CancellationToken, ValueTask> body,
+            int? maxDegree = null,
+            double tolerance = 0.05,
+            CancellationToken cancellation = default)
+        {
+            if (sample is null)
+            {
+                throw new ArgumentNullException(nameof(sample));
+            }
+
+            if (body is null)
+            {
+                throw new ArgumentNullException(nameof(body));
+            }
+
+            if (maxDegree < 1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(maxDegree), maxDegree, "At least one worker.");
+            }
+
+            if (!(tolerance >= 0 && tolerance < 1))
+            {
+                throw new ArgumentOutOfRangeException(nameof(tolerance), tolerance, "The tolerance is a fraction in [0, 1).");
+            }
+
+            var points = new List<TuningPoint>();
+            foreach (var degree in Degrees(maxDegree ?? Cores.Available))
+            {
+                var clock = Stopwatch.StartNew();
+                await Executor.ForEachAsync(sample, body, new ExecutorOptions { Degree = degree, CancellationToken = cancellation }).ConfigureAwait(false);
+                var elapsed = clock.Elapsed;
+                points.Add(new TuningPoint(degree, elapsed, sample.Count / Math.Max(elapsed.TotalSeconds, 1e-9)));
+            }
+
+            var best = points.Max(p => p.Throughput);
+            var knee = points.First(p => p.Throughput >= (1 - tolerance) * best).Degree;
+            return new TuningResult(points, knee, ScalabilityLaw.Fit(points.Select(p => (p.Degree, p.Throughput))));
+        }
+
+        /// <summary>1, 2, 4, ... and the maximum itself.</summary>
+        internal static IEnumerable<int> Degrees(int max)
+        {
+            var degree = 1;
+            for (; degree < max; degree *= 2)
+            {
+                yield return degree;
+            }
+
+            yield return max;
+        }
+    }
+}
