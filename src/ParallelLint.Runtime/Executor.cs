@@ -131,7 +131,17 @@ namespace ParallelLint.Runtime
             ItemBudget.Enter(budget);
             while (!stop.IsCancellationRequested)
             {
-                var (hasItem, item, index) = await source.NextAsync(stop.Token).ConfigureAwait(false);
+                (bool HasItem, T Item, long Index) next;
+                try
+                {
+                    next = await source.NextAsync(stop.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                var (hasItem, item, index) = next;
                 if (!hasItem)
                 {
                     return;

@@ -84,6 +84,21 @@ public class ExecutorTests
     }
 
     [Fact]
+    public async Task Stop_at_first_failure_over_an_async_stream_rethrows_the_failure_not_a_cancellation()
+    {
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Executor.ForEachAsync(Numbers(1000), async (i, token) =>
+        {
+            await Task.Delay(1, token);
+            if (i == 3)
+            {
+                throw new InvalidOperationException("item 3");
+            }
+        }, new ExecutorOptions { Degree = 4 }));
+
+        Assert.Equal("item 3", error.Message);
+    }
+
+    [Fact]
     public async Task Run_all_then_throw_runs_every_item_and_aggregates_every_failure()
     {
         var ran = 0;
