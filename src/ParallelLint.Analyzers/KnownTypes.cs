@@ -28,6 +28,7 @@ namespace ParallelLint.Analyzers
             TransformBlock = compilation.GetTypeByMetadataName("System.Threading.Tasks.Dataflow.TransformBlock`2");
             TransformManyBlock = compilation.GetTypeByMetadataName("System.Threading.Tasks.Dataflow.TransformManyBlock`2");
             Cores = compilation.GetTypeByMetadataName("ParallelLint.Runtime.Cores");
+            RunsParallelWorkAttribute = compilation.GetTypeByMetadataName("ParallelLint.Runtime.RunsParallelWorkAttribute");
         }
 
         public INamedTypeSymbol? Parallel { get; }
@@ -50,6 +51,9 @@ namespace ParallelLint.Analyzers
 
         /// <summary>ParallelLint.Runtime's core detection, when the project references the runtime.</summary>
         public INamedTypeSymbol? Cores { get; }
+
+        /// <summary>The attribute libraries put on members that run parallel work (read across assemblies).</summary>
+        public INamedTypeSymbol? RunsParallelWorkAttribute { get; }
 
         public bool IsDataflowBlock(ITypeSymbol? type) =>
             type is INamedTypeSymbol named &&

@@ -4,5 +4,6 @@ namespace ParallelLint.Analyzers
     internal static class RuleIds
     {
         public const string NestedParallelConstruct = "PL1001";
+        public const string HiddenNestedParallelism = "PL1002";
     }
 }

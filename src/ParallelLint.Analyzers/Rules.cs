@@ -16,6 +16,16 @@ namespace ParallelLint.Analyzers
             "compete for the same cores. Make the inner level sequential, or bound both levels so that their product " +
             "stays within the available cores.");
 
+        public static readonly DiagnosticDescriptor HiddenNestedParallelism = Create(
+            RuleIds.HiddenNestedParallelism,
+            "Hidden nested parallelism through a call",
+            "{0} runs parallel work inside the parallel body of {1}: both levels use every core, so their threads multiply",
+            DiagnosticSeverity.Warning,
+            "A call inside a parallel body reaches code that parallelizes again, directly or through a chain of calls, " +
+            "a method marked [RunsParallelWork], or an API listed in parallellint.parallel_apis. The levels multiply " +
+            "like directly nested loops. Make one level sequential, or bound both.",
+            WellKnownDiagnosticTags.CompilationEnd);
+
         public static string HelpLink(string id) =>
             $"https://github.com/parallellint/parallellint/blob/main/docs/rules/{id}.md";
 
@@ -24,7 +34,8 @@ namespace ParallelLint.Analyzers
             string title,
             string messageFormat,
             DiagnosticSeverity severity,
-            string description) =>
-            new(id, title, messageFormat, Category, severity, isEnabledByDefault: true, description, HelpLink(id));
+            string description,
+            params string[] tags) =>
+            new(id, title, messageFormat, Category, severity, isEnabledByDefault: true, description, HelpLink(id), tags);
     }
 }

@@ -38,8 +38,10 @@ namespace ParallelLint.Analyzers.Parallelism
             // Static calls read best whole (Parallel.For); instance and extension calls by their name (AsParallel).
             IInvocationOperation { Instance: null, TargetMethod.IsExtensionMethod: false, Syntax: InvocationExpressionSyntax invocation } =>
                 invocation.Expression.GetLocation(),
-            IInvocationOperation { Syntax: InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } } =>
-                access.Name.GetLocation(),
+            { Syntax: InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } } => access.Name.GetLocation(),
+            { Syntax: InvocationExpressionSyntax invocation } => invocation.Expression.GetLocation(),
+            { Syntax: MemberAccessExpressionSyntax access } => access.Name.GetLocation(),
+            { Syntax: ElementAccessExpressionSyntax element } => element.ArgumentList.GetLocation(),
             { Syntax: ObjectCreationExpressionSyntax creation } =>
                 Location.Create(creation.SyntaxTree, TextSpan.FromBounds(creation.NewKeyword.SpanStart, creation.Type.Span.End)),
             { Syntax: ImplicitObjectCreationExpressionSyntax creation } => creation.NewKeyword.GetLocation(),

@@ -11,7 +11,7 @@ using Xunit;
 
 namespace ParallelLint.Analyzers.Tests.Rules;
 
-/// <summary>What the IDE hands an analyzer while the user types: every prefix and damaged variant must analyze cleanly.</summary>
+/// <summary>What the IDE hands the analyzers while the user types: every prefix and damaged variant must analyze cleanly.</summary>
 public class HalfTypedCodeTests
 {
     private const string Source = TestSources.Usings + """
@@ -85,7 +85,7 @@ public class HalfTypedCodeTests
             concurrentAnalysis: true,
             logAnalyzerExecutionTime: false);
         return await compilation
-            .WithAnalyzers(ImmutableArray.Create<DiagnosticAnalyzer>(new NestedParallelConstructAnalyzer()), options)
+            .WithAnalyzers(RepositoryFiles.Analyzers, options)
             .GetAnalyzerDiagnosticsAsync();
     }
 }

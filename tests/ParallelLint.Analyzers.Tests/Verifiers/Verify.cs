@@ -19,8 +19,8 @@ public static class Verify<TAnalyzer>
     public static Task Analyzer(string source, bool withRuntime = true, string? editorConfig = null, params DiagnosticResult[] expected)
     {
         var test = new AnalyzerTest { TestCode = source };
-        test.ExpectedDiagnostics.AddRange(expected);
         Configure(test.TestState, withRuntime, editorConfig);
+        test.ExpectedDiagnostics.AddRange(expected);
         return test.RunAsync();
     }
 
@@ -52,6 +52,16 @@ public static class Verify<TAnalyzer>
         return test.RunAsync();
     }
 
+    internal static void Configure(ProjectState project, bool withRuntime)
+    {
+        project.ReferenceAssemblies = TestReferences.None;
+        project.AdditionalReferences.AddRange(TestReferences.Framework);
+        if (withRuntime)
+        {
+            project.AdditionalReferences.Add(TestReferences.Runtime);
+        }
+    }
+
     internal static void Configure(SolutionState state, bool withRuntime, string? editorConfig)
     {
         state.ReferenceAssemblies = TestReferences.None;
@@ -67,7 +77,7 @@ public static class Verify<TAnalyzer>
         }
     }
 
-    private sealed class AnalyzerTest : CSharpAnalyzerTest<TAnalyzer, DefaultVerifier>
+    internal sealed class AnalyzerTest : CSharpAnalyzerTest<TAnalyzer, DefaultVerifier>
     {
         public AnalyzerTest() => TestState.OutputKind = OutputKind.DynamicallyLinkedLibrary;
     }

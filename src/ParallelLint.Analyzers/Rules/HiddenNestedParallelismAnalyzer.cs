@@ -1,0 +1,298 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+using ParallelLint.Analyzers.Parallelism;
+
+namespace ParallelLint.Analyzers
+{
+    /// <summary>
+    /// PL1002: inside a parallel body, a call that reaches parallel work through any chain of calls within the
+    /// compilation, a member marked <c>[RunsParallelWork]</c>, or an API listed in <c>parallellint.parallel_apis</c>.
+    /// </summary>
+    /// <remarks>
+    /// Every operation block is walked once, recording calls and parallel constructs per function (lambdas count
+    /// for the function they are written in; local functions are functions of their own). At the end of the
+    /// compilation one backward pass over the call graph finds every function that reaches parallel work, so the
+    /// cost stays linear: no callee is walked again per call site. Virtual calls count only where the runtime target
+    /// is certain (see <see cref="CallGraph.Target"/>).
+    /// </remarks>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class HiddenNestedParallelismAnalyzer : DiagnosticAnalyzer
+    {
+        internal const string ParallelApisOption = "parallellint.parallel_apis";
+
+        /// <inheritdoc/>
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+            ImmutableArray.Create(Rules.HiddenNestedParallelism);
+
+        /// <inheritdoc/>
+        public override void Initialize(AnalysisContext context)
+        {
+            context.EnableConcurrentExecution();
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.RegisterCompilationStartAction(start =>
+            {
+                var constructs = new ParallelConstructs(new KnownTypes(start.Compilation));
+                var graph = new CallGraph();
+                var sites = new ConcurrentBag<CallSite>();
+                var apiLists = new ConcurrentDictionary<string, ApiList>();
+
+                start.RegisterOperationBlockAction(block => new BlockWalker(constructs, graph, sites, block.OwningSymbol).Walk(block.OperationBlocks));
+                start.RegisterSymbolAction(symbol => RecordImplementations((INamedTypeSymbol)symbol.Symbol, graph), SymbolKind.NamedType);
+                start.RegisterCompilationEndAction(end =>
+                {
+                    if (sites.IsEmpty)
+                    {
+                        return;
+                    }
+
+                    var listed = ParallelApis(end.Options, start.Compilation, apiLists);
+                    var attribute = constructs.Types.RunsParallelWorkAttribute;
+                    var reached = graph.Resolve(function =>
+                        attribute is not null && function.GetAttributes().Any(a => KnownTypes.Is(a.AttributeClass, attribute)) ? "[RunsParallelWork]"
+                        : listed.Contains(function) ? "(" + ParallelApisOption + ")"
+                        : null);
+                    foreach (var site in sites)
+                    {
+                        if (graph.Target(site.Callee) is { } target && reached.ContainsKey(target) && Chain(target, reached, site.Function) is { } chain)
+                        {
+                            end.ReportDiagnostic(Diagnostic.Create(Rules.HiddenNestedParallelism, site.Location, new[] { site.OuterLocation }, chain, site.Outer));
+                        }
+                    }
+                });
+            });
+        }
+
+        /// <summary>
+        /// <c>Fit → Solve → Parallel.For</c>; null when the chain leads back to the calling function: a parallel body
+        /// that calls its own method is recursive fork-join, nesting on purpose.
+        /// </summary>
+        private static string? Chain(ISymbol start, Dictionary<ISymbol, (ISymbol? Next, string Construct)> reached, ISymbol caller)
+        {
+            var names = new List<string>();
+            for (ISymbol? function = start; function is not null; function = reached[function].Next)
+            {
+                if (SymbolEqualityComparer.Default.Equals(function, caller))
+                {
+                    return null;
+                }
+
+                names.Add(DisplayName(function));
+                if (reached[function].Next is null)
+                {
+                    names.Add(reached[function].Construct);
+                }
+            }
+
+            return string.Join(" → ", names);
+        }
+
+        private static string DisplayName(ISymbol function) => function switch
+        {
+            IMethodSymbol { MethodKind: MethodKind.Constructor } constructor => "new " + constructor.ContainingType.Name,
+            IMethodSymbol { AssociatedSymbol: IPropertySymbol { IsIndexer: true } indexer } => indexer.ContainingType.Name + "[]",
+            IMethodSymbol { AssociatedSymbol: IPropertySymbol property } => property.Name,
+            IMethodSymbol { MethodKind: MethodKind.UserDefinedOperator or MethodKind.Conversion } op => op.ContainingType.Name + "." + op.Name,
+            _ => function.Name,
+        };
+
+        private static ApiList ParallelApis(AnalyzerOptions options, Compilation compilation, ConcurrentDictionary<string, ApiList> cache)
+        {
+            // The option applies to the whole compilation: a global config, or the first tree's section.
+            var tree = compilation.SyntaxTrees.FirstOrDefault();
+            string? value = null;
+            if (!options.AnalyzerConfigOptionsProvider.GlobalOptions.TryGetValue(ParallelApisOption, out value) && tree is not null)
+            {
+                options.AnalyzerConfigOptionsProvider.GetOptions(tree).TryGetValue(ParallelApisOption, out value);
+            }
+
+            return value is null ? ApiList.Empty : cache.GetOrAdd(value, ApiList.Parse);
+        }
+
+        private static void RecordImplementations(INamedTypeSymbol type, CallGraph graph)
+        {
+            foreach (var method in type.GetMembers().OfType<IMethodSymbol>())
+            {
+                if (method.OverriddenMethod is { } overridden)
+                {
+                    graph.AddImplementation(overridden.OriginalDefinition, method);
+                }
+
+                foreach (var explicitly in method.ExplicitInterfaceImplementations)
+                {
+                    graph.AddImplementation(explicitly.OriginalDefinition, method);
+                }
+            }
+
+            foreach (var member in type.AllInterfaces.SelectMany(i => i.GetMembers().OfType<IMethodSymbol>()))
+            {
+                if (type.FindImplementationForInterfaceMember(member) is IMethodSymbol implementation &&
+                    SymbolEqualityComparer.Default.Equals(implementation.ContainingType, type) &&
+                    implementation.ExplicitInterfaceImplementations.IsEmpty)
+                {
+                    graph.AddImplementation(member.OriginalDefinition, implementation);
+                }
+            }
+        }
+
+        private sealed class CallSite
+        {
+            public CallSite(Location location, ISymbol callee, ISymbol function, string outer, Location outerLocation)
+            {
+                Location = location;
+                Callee = callee;
+                Function = function;
+                Outer = outer;
+                OuterLocation = outerLocation;
+            }
+
+            public Location Location { get; }
+            public ISymbol Callee { get; }
+            public ISymbol Function { get; }
+            public string Outer { get; }
+            public Location OuterLocation { get; }
+        }
+
+        /// <summary>One pass over an operation block: calls and constructs per function, call sites in parallel bodies.</summary>
+        private sealed class BlockWalker
+        {
+            private readonly ParallelConstructs constructs;
+            private readonly CallGraph graph;
+            private readonly ConcurrentBag<CallSite> sites;
+            private readonly ISymbol owner;
+            private readonly LocalUsages locals = new();
+
+            public BlockWalker(ParallelConstructs constructs, CallGraph graph, ConcurrentBag<CallSite> sites, ISymbol owner)
+            {
+                this.constructs = constructs;
+                this.graph = graph;
+                this.sites = sites;
+                this.owner = owner;
+            }
+
+            public void Walk(ImmutableArray<IOperation> blocks)
+            {
+                // Local options, tasks and threads first: degrees and fan-out depend on them.
+                foreach (var operation in blocks.SelectMany(block => block.DescendantsAndSelf()))
+                {
+                    switch (operation)
+                    {
+                        case IVariableDeclaratorOperation declarator:
+                            locals.Add(declarator);
+                            break;
+                        case ILocalReferenceOperation reference:
+                            locals.Add(reference);
+                            break;
+                    }
+                }
+
+                // An explicit stack: generated code nests expressions deeper than recursion could follow.
+                var pending = new Stack<(IOperation Operation, ISymbol Function, (ParallelConstruct Construct, IOperation Body)? Body)>();
+                foreach (var block in blocks)
+                {
+                    pending.Push((block, owner.OriginalDefinition, null));
+                }
+
+                while (pending.Count > 0)
+                {
+                    var (operation, function, body) = pending.Pop();
+                    if (operation is ILocalFunctionOperation local)
+                    {
+                        // A function of its own: what its body does happens where it is called.
+                        function = local.Symbol;
+                        body = null;
+                    }
+                    else
+                    {
+                        body = Visit(operation, function, body);
+                    }
+
+                    foreach (var child in operation.ChildOperations)
+                    {
+                        pending.Push((child, function, body));
+                    }
+                }
+            }
+
+            /// <summary>Records what one operation contributes; returns the parallel body its children are in.</summary>
+            private (ParallelConstruct Construct, IOperation Body)? Visit(IOperation operation, ISymbol function, (ParallelConstruct Construct, IOperation Body)? body)
+            {
+                switch (operation)
+                {
+                    case IAnonymousFunctionOperation lambda when constructs.OwnerOfBody(lambda) is { } outer && constructs.DegreeOf(outer, locals).IsParallel():
+                        body = (outer, lambda);
+                        break;
+
+                    case IMethodReferenceOperation reference when ParallelConstructs.InvokedWith(reference) is { } owner:
+                        Call(function, body, reference, reference.Method);
+                        if (body is null && constructs.Recognize(owner) is { } construct && constructs.DegreeOf(construct, locals).IsParallel())
+                        {
+                            // A method group run as the parallel body itself.
+                            sites.Add(new CallSite(reference.Syntax.GetLocation(), reference.Method.OriginalDefinition, function, construct.Name, construct.Location));
+                        }
+
+                        break;
+
+                    case IInvocationOperation invocation:
+                        Call(function, body, invocation, invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod);
+                        break;
+
+                    case IObjectCreationOperation { Constructor: { } constructor } creation:
+                        Call(function, body, creation, constructor);
+                        break;
+
+                    case IPropertyReferenceOperation property:
+                        var written = property.Parent is IAssignmentOperation assignment && assignment.Target == property;
+                        if ((written ? property.Property.SetMethod : property.Property.GetMethod) is { } accessor)
+                        {
+                            Call(function, body, property, accessor);
+                        }
+
+                        break;
+
+                    case IBinaryOperation { OperatorMethod: { } op }:
+                        Call(function, body, operation, op);
+                        break;
+
+                    case IUnaryOperation { OperatorMethod: { } op }:
+                        Call(function, body, operation, op);
+                        break;
+
+                    case IConversionOperation { OperatorMethod: { } op }:
+                        Call(function, body, operation, op);
+                        break;
+                }
+
+                if (constructs.Recognize(operation) is { } found && constructs.DegreeOf(found, locals).IsParallel())
+                {
+                    graph.AddConstruct(function, found.Name);
+                }
+
+                return body;
+            }
+
+            private void Call(ISymbol function, (ParallelConstruct Construct, IOperation Body)? body, IOperation site, IMethodSymbol callee)
+            {
+                var target = callee.OriginalDefinition;
+                graph.AddCall(function, target);
+                if (body is not { } enclosing)
+                {
+                    return;
+                }
+
+                // A local function declared inside the body is PL1001's: its constructs are already inside the body.
+                if (target is IMethodSymbol { MethodKind: MethodKind.LocalFunction } local &&
+                    local.DeclaringSyntaxReferences.Any(r => enclosing.Body.Syntax.Span.Contains(r.Span)))
+                {
+                    return;
+                }
+
+                sites.Add(new CallSite(ParallelConstruct.GetLocation(site), target, function, enclosing.Construct.Name, enclosing.Construct.Location));
+            }
+        }
+    }
+}

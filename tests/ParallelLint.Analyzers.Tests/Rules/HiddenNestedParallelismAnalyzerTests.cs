@@ -1,0 +1,190 @@
+using System.Linq;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis.Testing;
+using ParallelLint.Analyzers.Tests.Verifiers;
+using Xunit;
+using VerifyPL1002 = ParallelLint.Analyzers.Tests.Verifiers.Verify<ParallelLint.Analyzers.HiddenNestedParallelismAnalyzer>;
+
+namespace ParallelLint.Analyzers.Tests.Rules;
+
+public class HiddenNestedParallelismAnalyzerTests
+{
+    [Fact]
+    public Task A_chain_of_one_call_names_the_callee_and_the_construct() => VerifyPL1002.Analyzer(
+        Code("""
+            void Run(int n) => {|#1:Parallel.For|}(0, n, i => {|#0:Solve|}(i));
+            void Solve(int i) => Parallel.For(0, i, j => { });
+            """),
+        expected: VerifyPL1002.Diagnostic("PL1002").WithLocation(0).WithLocation(1).WithArguments("Solve → Parallel.For", "Parallel.For"));
+
+    [Fact]
+    public Task A_chain_of_two_levels_through_a_PLINQ_body() => VerifyPL1002.Analyzer(
+        Code("""
+            int[] Run(int[] items) => items.{|#1:AsParallel|}().Select(x => {|#0:Fit|}(x)).ToArray();
+            int Fit(int x) => Solve(x) + 1;
+            int Solve(int x) => items2.AsParallel().Sum(y => y * x);
+            int[] items2 = new int[10];
+            """),
+        expected: VerifyPL1002.Diagnostic("PL1002").WithLocation(0).WithLocation(1).WithArguments("Fit → Solve → PLINQ query", "PLINQ query"));
+
+    [Fact]
+    public Task A_deep_chain_is_followed_to_its_end()
+    {
+        var levels = string.Join("\n", System.Linq.Enumerable.Range(1, 25).Select(i => $"void Level{i}() => Level{i + 1}();"));
+        return VerifyPL1002.Analyzer(Code($$"""
+            void Run(int n) => Parallel.For(0, n, i => {|PL1002:Level1|}());
+            {{levels}}
+            void Level26() => Parallel.Invoke(() => { }, () => { });
+            """));
+    }
+
+    [Fact]
+    public Task Constructors_accessors_indexers_operators_and_local_functions_are_calls() => VerifyPL1002.Analyzer(
+        Code("""
+            void Run(int n)
+            {
+                Parallel.For(0, n, i =>
+                {
+                    var model = {|PL1002:new Model|}(i);
+                    _ = model.{|PL1002:Estimate|};
+                    _ = model{|PL1002:[i]|};
+                    _ = {|PL1002:model + model|};
+                    {|PL1002:Helper|}();
+                });
+
+                void Helper() => Parallel.For(0, n, j => { });
+            }
+            """,
+            """
+            class Model
+            {
+                public Model(int n) => Parallel.For(0, n, i => { });
+                public int Estimate { get { Parallel.Invoke(() => { }, () => { }); return 1; } }
+                public int this[int i] { get { Parallel.For(0, i, j => { }); return i; } }
+                public static Model operator +(Model a, Model b) { Parallel.For(0, 2, i => { }); return a; }
+            }
+            """));
+
+    [Fact]
+    public Task A_method_group_run_as_the_parallel_body_is_a_call() => VerifyPL1002.Analyzer(Code("""
+        void Run(int[] items) => Parallel.ForEach(items, {|PL1002:Fit|});
+        void Fit(int x) => Parallel.For(0, x, j => { });
+        """));
+
+    [Fact]
+    public Task Recursive_fork_join_is_not_a_finding() => VerifyPL1002.Analyzer(Code("""
+        void Sort(int[] a, int lo, int hi)
+        {
+            if (hi - lo < 1000) { System.Array.Sort(a, lo, hi - lo); return; }
+            var mid = (lo + hi) / 2;
+            Parallel.Invoke(() => Sort(a, lo, mid), () => Sort(a, mid, hi));
+        }
+
+        void Even(int n) { if (n > 0) Parallel.Invoke(() => Odd(n - 1)); }
+        void Odd(int n) { if (n > 0) Even(n - 1); }
+        """));
+
+    [Theory]
+    [InlineData("void Run(int n) { for (var i = 0; i < n; i++) Solve(i); }")]
+    [InlineData("void Run(int n) => Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = 1 }, i => Solve(i));")]
+    [InlineData("void Run(int n) => Parallel.For(0, n, i => Sequential(i));")]
+    [InlineData("void Run(int n) => Parallel.For(0, n, i => Bounded(i));")]
+    [InlineData("void Run(int n) { Parallel.For(0, n, i => { }); Solve(n); }")]
+    public Task Sequential_callers_sequential_callees_and_calls_outside_bodies_are_not_findings(string run) => VerifyPL1002.Analyzer(Code(run + """
+
+        void Solve(int i) => Parallel.For(0, i, j => { });
+        void Sequential(int i) { for (var j = 0; j < i; j++) { } }
+        void Bounded(int i) => Parallel.For(0, i, new ParallelOptions { MaxDegreeOfParallelism = 1 }, j => { });
+        """));
+
+    [Fact]
+    public Task Virtual_calls_count_only_when_the_target_is_certain() => VerifyPL1002.Analyzer(
+        Code("""
+            void Run(int n, ISolver single, IModel many, Base open, Sealed closed) => Parallel.For(0, n, i =>
+            {
+                single.{|PL1002:Solve|}(i);
+                many.Fit(i);
+                open.Work(i);
+                closed.{|PL1002:Work|}(i);
+            });
+            """,
+            """
+            interface ISolver { void Solve(int i); }
+            class OnlySolver : ISolver { public void Solve(int i) => Parallel.For(0, i, j => { }); }
+
+            interface IModel { void Fit(int i); }
+            class ParallelModel : IModel { public void Fit(int i) => Parallel.For(0, i, j => { }); }
+            class SequentialModel : IModel { public void Fit(int i) { } }
+
+            class Base { public virtual void Work(int i) => Parallel.For(0, i, j => { }); }
+            class Derived : Base { public override void Work(int i) { } }
+            sealed class Sealed : Base { public override void Work(int i) => Parallel.For(0, i, j => { }); }
+            """));
+
+    [Fact]
+    public async Task Members_marked_RunsParallelWork_in_another_assembly_are_parallel_work()
+    {
+        var test = new Verify<HiddenNestedParallelismAnalyzer>.AnalyzerTest
+        {
+            TestCode = Code("""
+                void Run(int n) => Parallel.For(0, n, i =>
+                {
+                    {|PL1002:Library.Solver.Solve|}(i);
+                    Library.Solver.Sequential(i);
+                });
+                """),
+        };
+        Verify<HiddenNestedParallelismAnalyzer>.Configure(test.TestState, withRuntime: true, editorConfig: null);
+        test.TestState.AdditionalProjects["Library"].Sources.Add(("Solver.cs", """
+            namespace Library
+            {
+                public static class Solver
+                {
+                    [ParallelLint.Runtime.RunsParallelWork]
+                    public static void Solve(int i) { }
+                    public static void Sequential(int i) { }
+                }
+            }
+            """));
+        Verify<HiddenNestedParallelismAnalyzer>.Configure(test.TestState.AdditionalProjects["Library"], withRuntime: true);
+        test.TestState.AdditionalProjectReferences.Add("Library");
+        await test.RunAsync();
+    }
+
+    [Fact]
+    public Task APIs_listed_in_the_option_are_parallel_work() => VerifyPL1002.Analyzer(
+        Code("""
+            void Run(int n) => Parallel.For(0, n, i =>
+            {
+                {|PL1002:System.Math.Sqrt|}(i);
+                {|PL1002:System.Console.WriteLine|}(i);
+                System.Math.Abs(i);
+                {|PL1002:System.Math.Max|}(i, 2);
+            });
+            """),
+        // .editorconfig reads `;` as the start of a comment: entries are separated by commas there.
+        editorConfig: "parallellint.parallel_apis = M:System.Math.Sqrt(System.Double), T:System.Console, M:System.Math.Max(System.Int32,System.Int32), not-an-id\n");
+
+    [Fact]
+    public Task A_malformed_option_is_ignored() => VerifyPL1002.Analyzer(
+        Code("void Run(int n) => Parallel.For(0, n, i => System.Math.Sqrt(i));"),
+        editorConfig: "parallellint.parallel_apis = ,,M:,T,garbage\n");
+
+    [Fact]
+    public Task A_local_function_declared_inside_the_body_is_left_to_PL1001() => VerifyPL1002.Analyzer(Code("""
+        void Run(int n) => Parallel.For(0, n, i =>
+        {
+            Inner();
+            void Inner() => Parallel.For(0, n, j => { });
+        });
+        """));
+
+    private static string Code(string members, string types = "") => TestSources.Usings + $$"""
+        partial class C
+        {
+            {{members}}
+        }
+
+        {{types}}
+        """;
+}
