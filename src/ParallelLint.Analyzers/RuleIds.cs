@@ -5,5 +5,6 @@ namespace ParallelLint.Analyzers
     {
         public const string NestedParallelConstruct = "PL1001";
         public const string HiddenNestedParallelism = "PL1002";
+        public const string LibraryThreadPoolInParallelBody = "PL1003";
     }
 }

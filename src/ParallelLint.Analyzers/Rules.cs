@@ -26,6 +26,16 @@ namespace ParallelLint.Analyzers
             "like directly nested loops. Make one level sequential, or bound both.",
             WellKnownDiagnosticTags.CompilationEnd);
 
+        public static readonly DiagnosticDescriptor LibraryThreadPoolInParallelBody = Create(
+            RuleIds.LibraryThreadPoolInParallelBody,
+            "Library with its own thread pool inside a parallel body",
+            "{0} runs its own thread pool inside the parallel body of {1}: {2}",
+            DiagnosticSeverity.Warning,
+            "Libraries such as ONNX Runtime, Math.NET Numerics, ML.NET trainers and TorchSharp start a pool of threads " +
+            "for their own work. Called from every parallel body, each pool again sizes itself for the whole machine. " +
+            "Configure the library single-threaded where it runs inside parallel work.",
+            WellKnownDiagnosticTags.CompilationEnd);
+
         public static string HelpLink(string id) =>
             $"https://github.com/parallellint/parallellint/blob/main/docs/rules/{id}.md";
 

@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -261,30 +263,48 @@ namespace ParallelLint.Analyzers.Parallelism
         private bool IsParallelEnumerable(IMethodSymbol method) =>
             KnownTypes.Is((method.ReducedFrom ?? method).ContainingType, Types.ParallelEnumerable);
 
-        private Degree OptionsDegree(IOperation? options, Degree whenUnset, LocalUsages? locals)
+        private Degree OptionsDegree(IOperation? options, Degree whenUnset, LocalUsages? locals) =>
+            OptionsValue(options, MaxDegreeOfParallelism, whenUnset, locals);
+
+        /// <summary>
+        /// What an options object sets <paramref name="property"/> (a property or field) to, as a degree: from an inline creation, or from a
+        /// local that is created once and whose property may be set afterwards. Unknown for options from elsewhere.
+        /// </summary>
+        public Degree OptionsValue(IOperation? options, string property, Degree whenUnset, LocalUsages? locals)
         {
             switch (options?.WalkDownConversion())
             {
                 case null:
                     return whenUnset;
                 case IObjectCreationOperation creation:
-                    return InitializedDegree(creation) ?? whenUnset;
+                    return InitializedDegree(creation, property) ?? whenUnset;
                 case ILocalReferenceOperation { Local: var local } when locals is not null && !locals.IsReassigned(local):
                     if (locals.InitialValue(local)?.WalkDownConversion() is not IObjectCreationOperation initial)
                     {
                         return Degree.Unknown;
                     }
 
-                    // Every value the degree may hold: the initializer's and any later `local.MaxDegreeOfParallelism = v`.
-                    var degree = InitializedDegree(initial) ?? whenUnset;
+                    // Every value it may hold: the initializer's (or the default, until a later assignment) and
+                    // every later `local.Property = v`.
+                    var values = new List<Degree>();
                     foreach (var reference in locals.References(local))
                     {
-                        if (reference.Parent is IPropertyReferenceOperation { Property.Name: MaxDegreeOfParallelism } property &&
-                            property.Parent is ISimpleAssignmentOperation assignment && assignment.Target == property &&
-                            ValueDegree(assignment.Value) is var assigned && assigned != degree)
+                        if (reference.Parent is IMemberReferenceOperation { Member.Name: var name } set && name == property &&
+                            set.Parent is ISimpleAssignmentOperation assignment && assignment.Target == set)
                         {
-                            degree = assigned == Degree.One || degree == Degree.One ? Degree.Unknown : Degree.Bounded;
+                            values.Add(ValueDegree(assignment.Value));
                         }
+                    }
+
+                    if (InitializedDegree(initial, property) is { } initialized || values.Count == 0)
+                    {
+                        values.Add(InitializedDegree(initial, property) ?? whenUnset);
+                    }
+
+                    var degree = values[0];
+                    if (values.Any(value => value != degree))
+                    {
+                        degree = values.Contains(Degree.One) ? Degree.Unknown : Degree.Bounded;
                     }
 
                     return degree;
@@ -293,7 +313,7 @@ namespace ParallelLint.Analyzers.Parallelism
             }
         }
 
-        private Degree? InitializedDegree(IObjectCreationOperation creation)
+        private Degree? InitializedDegree(IObjectCreationOperation creation, string property)
         {
             if (creation.Initializer is null)
             {
@@ -302,7 +322,8 @@ namespace ParallelLint.Analyzers.Parallelism
 
             foreach (var initializer in creation.Initializer.Initializers)
             {
-                if (initializer is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: MaxDegreeOfParallelism } } assignment)
+                // Options classes expose their knobs as properties (ParallelOptions) or fields (ML.NET).
+                if (initializer is ISimpleAssignmentOperation { Target: IMemberReferenceOperation { Member.Name: var name } } assignment && name == property)
                 {
                     return ValueDegree(assignment.Value);
                 }

@@ -41,7 +41,7 @@ namespace ParallelLint.Analyzers
                 var sites = new ConcurrentBag<CallSite>();
                 var apiLists = new ConcurrentDictionary<string, ApiList>();
 
-                start.RegisterOperationBlockAction(block => new BlockWalker(constructs, graph, sites, block.OwningSymbol).Walk(block.OperationBlocks));
+                start.RegisterOperationBlockAction(block => new BlockRecorder(constructs, graph, sites).Record(block.OperationBlocks, block.OwningSymbol));
                 start.RegisterSymbolAction(symbol => RecordImplementations((INamedTypeSymbol)symbol.Symbol, graph), SymbolKind.NamedType);
                 start.RegisterCompilationEndAction(end =>
                 {
@@ -157,79 +157,31 @@ namespace ParallelLint.Analyzers
             public Location OuterLocation { get; }
         }
 
-        /// <summary>One pass over an operation block: calls and constructs per function, call sites in parallel bodies.</summary>
-        private sealed class BlockWalker
+        /// <summary>Records, for one operation block, calls and constructs per function and the call sites in parallel bodies.</summary>
+        private sealed class BlockRecorder
         {
             private readonly ParallelConstructs constructs;
             private readonly CallGraph graph;
             private readonly ConcurrentBag<CallSite> sites;
-            private readonly ISymbol owner;
-            private readonly LocalUsages locals = new();
+            private readonly ParallelBodyWalker walker;
 
-            public BlockWalker(ParallelConstructs constructs, CallGraph graph, ConcurrentBag<CallSite> sites, ISymbol owner)
+            public BlockRecorder(ParallelConstructs constructs, CallGraph graph, ConcurrentBag<CallSite> sites)
             {
                 this.constructs = constructs;
                 this.graph = graph;
                 this.sites = sites;
-                this.owner = owner;
+                walker = new ParallelBodyWalker(constructs);
             }
 
-            public void Walk(ImmutableArray<IOperation> blocks)
-            {
-                // Local options, tasks and threads first: degrees and fan-out depend on them.
-                foreach (var operation in blocks.SelectMany(block => block.DescendantsAndSelf()))
-                {
-                    switch (operation)
-                    {
-                        case IVariableDeclaratorOperation declarator:
-                            locals.Add(declarator);
-                            break;
-                        case ILocalReferenceOperation reference:
-                            locals.Add(reference);
-                            break;
-                    }
-                }
+            public void Record(ImmutableArray<IOperation> blocks, ISymbol owner) => walker.Walk(blocks, owner, Visit);
 
-                // An explicit stack: generated code nests expressions deeper than recursion could follow.
-                var pending = new Stack<(IOperation Operation, ISymbol Function, (ParallelConstruct Construct, IOperation Body)? Body)>();
-                foreach (var block in blocks)
-                {
-                    pending.Push((block, owner.OriginalDefinition, null));
-                }
-
-                while (pending.Count > 0)
-                {
-                    var (operation, function, body) = pending.Pop();
-                    if (operation is ILocalFunctionOperation local)
-                    {
-                        // A function of its own: what its body does happens where it is called.
-                        function = local.Symbol;
-                        body = null;
-                    }
-                    else
-                    {
-                        body = Visit(operation, function, body);
-                    }
-
-                    foreach (var child in operation.ChildOperations)
-                    {
-                        pending.Push((child, function, body));
-                    }
-                }
-            }
-
-            /// <summary>Records what one operation contributes; returns the parallel body its children are in.</summary>
-            private (ParallelConstruct Construct, IOperation Body)? Visit(IOperation operation, ISymbol function, (ParallelConstruct Construct, IOperation Body)? body)
+            private void Visit(IOperation operation, ISymbol function, ParallelBody? body)
             {
                 switch (operation)
                 {
-                    case IAnonymousFunctionOperation lambda when constructs.OwnerOfBody(lambda) is { } outer && constructs.DegreeOf(outer, locals).IsParallel():
-                        body = (outer, lambda);
-                        break;
-
                     case IMethodReferenceOperation reference when ParallelConstructs.InvokedWith(reference) is { } owner:
                         Call(function, body, reference, reference.Method);
-                        if (body is null && constructs.Recognize(owner) is { } construct && constructs.DegreeOf(construct, locals).IsParallel())
+                        if (body is null && constructs.Recognize(owner) is { } construct && constructs.DegreeOf(construct, walker.Locals).IsParallel())
                         {
                             // A method group run as the parallel body itself.
                             sites.Add(new CallSite(reference.Syntax.GetLocation(), reference.Method.OriginalDefinition, function, construct.Name, construct.Location));
@@ -267,31 +219,29 @@ namespace ParallelLint.Analyzers
                         break;
                 }
 
-                if (constructs.Recognize(operation) is { } found && constructs.DegreeOf(found, locals).IsParallel())
+                if (constructs.Recognize(operation) is { } found && constructs.DegreeOf(found, walker.Locals).IsParallel())
                 {
                     graph.AddConstruct(function, found.Name);
                 }
-
-                return body;
             }
 
-            private void Call(ISymbol function, (ParallelConstruct Construct, IOperation Body)? body, IOperation site, IMethodSymbol callee)
+            private void Call(ISymbol function, ParallelBody? body, IOperation site, IMethodSymbol callee)
             {
                 var target = callee.OriginalDefinition;
                 graph.AddCall(function, target);
-                if (body is not { } enclosing)
+                if (body is null)
                 {
                     return;
                 }
 
                 // A local function declared inside the body is PL1001's: its constructs are already inside the body.
                 if (target is IMethodSymbol { MethodKind: MethodKind.LocalFunction } local &&
-                    local.DeclaringSyntaxReferences.Any(r => enclosing.Body.Syntax.Span.Contains(r.Span)))
+                    local.DeclaringSyntaxReferences.Any(r => body.Delegate.Syntax.Span.Contains(r.Span)))
                 {
                     return;
                 }
 
-                sites.Add(new CallSite(ParallelConstruct.GetLocation(site), target, function, enclosing.Construct.Name, enclosing.Construct.Location));
+                sites.Add(new CallSite(ParallelConstruct.GetLocation(site), target, function, body.Construct.Name, body.Construct.Location));
             }
         }
     }

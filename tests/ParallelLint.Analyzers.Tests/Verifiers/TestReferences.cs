@@ -23,6 +23,18 @@ internal static class TestReferences
     public static MetadataReference Runtime { get; } =
         MetadataReference.CreateFromFile(typeof(ParallelLint.Runtime.Cores).Assembly.Location);
 
+    /// <summary>
+    /// The real assemblies of libraries with their own thread pools (ONNX Runtime, Math.NET Numerics, ML.NET,
+    /// TorchSharp), as their NuGet packages put them in the test output.
+    /// </summary>
+    public static ImmutableArray<MetadataReference> ThreadPoolLibraries { get; } = Directory
+        .GetFiles(AppContext.BaseDirectory, "*.dll")
+        .Where(path => Path.GetFileName(path) is var name &&
+            (name.StartsWith("Microsoft.ML", StringComparison.Ordinal) || name.StartsWith("MathNet.Numerics", StringComparison.Ordinal) ||
+             name.StartsWith("TorchSharp", StringComparison.Ordinal)))
+        .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))
+        .ToImmutableArray();
+
     /// <summary>A compilation against the framework and the runtime, for tests that drive analyzers directly.</summary>
     public static CSharpCompilation Compile(string name, IEnumerable<SyntaxTree> trees, OutputKind kind = OutputKind.DynamicallyLinkedLibrary) =>
         CSharpCompilation.Create(name, trees, Framework.Add(Runtime), new CSharpCompilationOptions(kind));

@@ -16,10 +16,18 @@ public static class Verify<TAnalyzer>
 {
     public static DiagnosticResult Diagnostic(string id) => CSharpAnalyzerVerifier<TAnalyzer, DefaultVerifier>.Diagnostic(id);
 
-    public static Task Analyzer(string source, bool withRuntime = true, string? editorConfig = null, params DiagnosticResult[] expected)
+    public static Task Analyzer(string source, bool withRuntime = true, string? editorConfig = null, params DiagnosticResult[] expected) =>
+        Analyzer(source, withRuntime, editorConfig, withLibraries: false, expected);
+
+    public static Task Analyzer(string source, bool withRuntime, string? editorConfig, bool withLibraries, params DiagnosticResult[] expected)
     {
         var test = new AnalyzerTest { TestCode = source };
         Configure(test.TestState, withRuntime, editorConfig);
+        if (withLibraries)
+        {
+            test.TestState.AdditionalReferences.AddRange(TestReferences.ThreadPoolLibraries);
+        }
+
         test.ExpectedDiagnostics.AddRange(expected);
         return test.RunAsync();
     }
@@ -30,7 +38,8 @@ public static class Verify<TAnalyzer>
         string? equivalenceKey = null,
         bool withRuntime = true,
         int? fixAllIterations = null,
-        CodeFixTestBehaviors behaviors = CodeFixTestBehaviors.None)
+        CodeFixTestBehaviors behaviors = CodeFixTestBehaviors.None,
+        bool withLibraries = false)
         where TCodeFix : CodeFixProvider, new()
     {
         var test = new CodeFixTest<TCodeFix>
@@ -49,6 +58,12 @@ public static class Verify<TAnalyzer>
 
         Configure(test.TestState, withRuntime, editorConfig: null);
         Configure(test.FixedState, withRuntime, editorConfig: null);
+        if (withLibraries)
+        {
+            test.TestState.AdditionalReferences.AddRange(TestReferences.ThreadPoolLibraries);
+            test.FixedState.AdditionalReferences.AddRange(TestReferences.ThreadPoolLibraries);
+        }
+
         return test.RunAsync();
     }
 

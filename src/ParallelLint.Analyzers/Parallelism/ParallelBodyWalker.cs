@@ -1,0 +1,84 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace ParallelLint.Analyzers.Parallelism
+{
+    /// <summary>The parallel body an operation runs in: the construct and the delegate it runs.</summary>
+    internal sealed class ParallelBody
+    {
+        public ParallelBody(ParallelConstruct construct, IOperation delegateBody)
+        {
+            Construct = construct;
+            Delegate = delegateBody;
+        }
+
+        public ParallelConstruct Construct { get; }
+
+        public IOperation Delegate { get; }
+    }
+
+    /// <summary>
+    /// Walks an operation block once, telling for every operation the function it belongs to (lambdas count for
+    /// the function they are written in; local functions are functions of their own) and the parallel body it runs
+    /// in, if any. An explicit stack: generated code nests expressions deeper than recursion could follow.
+    /// </summary>
+    internal sealed class ParallelBodyWalker
+    {
+        public delegate void Visitor(IOperation operation, ISymbol function, ParallelBody? body);
+
+        private readonly ParallelConstructs constructs;
+
+        public ParallelBodyWalker(ParallelConstructs constructs) => this.constructs = constructs;
+
+        /// <summary>The options, tasks and threads kept in locals of the walked block.</summary>
+        public LocalUsages Locals { get; } = new();
+
+        public void Walk(ImmutableArray<IOperation> blocks, ISymbol owner, Visitor visit)
+        {
+            // Locals first: degrees and fan-out depend on every use of them.
+            foreach (var operation in blocks.SelectMany(block => block.DescendantsAndSelf()))
+            {
+                switch (operation)
+                {
+                    case IVariableDeclaratorOperation declarator:
+                        Locals.Add(declarator);
+                        break;
+                    case ILocalReferenceOperation reference:
+                        Locals.Add(reference);
+                        break;
+                }
+            }
+
+            var pending = new Stack<(IOperation Operation, ISymbol Function, ParallelBody? Body)>();
+            foreach (var block in blocks)
+            {
+                pending.Push((block, owner.OriginalDefinition, null));
+            }
+
+            while (pending.Count > 0)
+            {
+                var (operation, function, body) = pending.Pop();
+                switch (operation)
+                {
+                    case ILocalFunctionOperation local:
+                        // What a local function's body does happens where it is called.
+                        function = local.Symbol;
+                        body = null;
+                        break;
+                    case IAnonymousFunctionOperation lambda when constructs.OwnerOfBody(lambda) is { } outer && constructs.DegreeOf(outer, Locals).IsParallel():
+                        body = new ParallelBody(outer, lambda);
+                        break;
+                }
+
+                visit(operation, function, body);
+                foreach (var child in operation.ChildOperations)
+                {
+                    pending.Push((child, function, body));
+                }
+            }
+        }
+    }
+}
