@@ -36,7 +36,8 @@ public class SamplesTests
             .Select(path => CSharpSyntaxTree.ParseText(File.ReadAllText(path), path: Path.GetFileName(path)))
             .Append(CSharpSyntaxTree.ParseText(ImplicitUsings, path: "ImplicitUsings.cs"))
             .ToArray();
-        var compilation = TestReferences.Compile("Samples", trees, OutputKind.ConsoleApplication);
+        var compilation = TestReferences.Compile("Samples", trees, OutputKind.ConsoleApplication)
+            .AddReferences(TestReferences.ThreadPoolLibraries);
         Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
 
         var diagnostics = await compilation.WithAnalyzers(RepositoryFiles.Analyzers).GetAnalyzerDiagnosticsAsync();

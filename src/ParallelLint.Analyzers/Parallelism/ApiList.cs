@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace ParallelLint.Analyzers.Parallelism
 {
@@ -20,6 +21,18 @@ namespace ParallelLint.Analyzers.Parallelism
         private ApiList(IEnumerable<string> ids) => this.ids = new HashSet<string>(ids, StringComparer.Ordinal);
 
         public bool IsEmpty => ids.Count == 0;
+
+        /// <summary>The list in option <paramref name="key"/>: a global config, or the section of the first tree.</summary>
+        public static ApiList FromOptions(AnalyzerOptions options, Compilation compilation, string key)
+        {
+            var tree = compilation.SyntaxTrees.FirstOrDefault();
+            if (!options.AnalyzerConfigOptionsProvider.GlobalOptions.TryGetValue(key, out var value) && tree is not null)
+            {
+                options.AnalyzerConfigOptionsProvider.GetOptions(tree).TryGetValue(key, out value);
+            }
+
+            return Parse(value);
+        }
 
         public static ApiList Parse(string? value) =>
             string.IsNullOrWhiteSpace(value)

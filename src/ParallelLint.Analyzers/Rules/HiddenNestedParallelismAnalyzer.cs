@@ -39,7 +39,6 @@ namespace ParallelLint.Analyzers
                 var constructs = new ParallelConstructs(new KnownTypes(start.Compilation));
                 var graph = new CallGraph();
                 var sites = new ConcurrentBag<CallSite>();
-                var apiLists = new ConcurrentDictionary<string, ApiList>();
 
                 start.RegisterOperationBlockAction(block => new BlockRecorder(constructs, graph, sites).Record(block.OperationBlocks, block.OwningSymbol));
                 start.RegisterSymbolAction(symbol => RecordImplementations((INamedTypeSymbol)symbol.Symbol, graph), SymbolKind.NamedType);
@@ -50,7 +49,7 @@ namespace ParallelLint.Analyzers
                         return;
                     }
 
-                    var listed = ParallelApis(end.Options, start.Compilation, apiLists);
+                    var listed = ApiList.FromOptions(end.Options, start.Compilation, ParallelApisOption);
                     var attribute = constructs.Types.RunsParallelWorkAttribute;
                     var reached = graph.Resolve(function =>
                         attribute is not null && function.GetAttributes().Any(a => KnownTypes.Is(a.AttributeClass, attribute)) ? "[RunsParallelWork]"
@@ -99,19 +98,6 @@ namespace ParallelLint.Analyzers
             IMethodSymbol { MethodKind: MethodKind.UserDefinedOperator or MethodKind.Conversion } op => op.ContainingType.Name + "." + op.Name,
             _ => function.Name,
         };
-
-        private static ApiList ParallelApis(AnalyzerOptions options, Compilation compilation, ConcurrentDictionary<string, ApiList> cache)
-        {
-            // The option applies to the whole compilation: a global config, or the first tree's section.
-            var tree = compilation.SyntaxTrees.FirstOrDefault();
-            string? value = null;
-            if (!options.AnalyzerConfigOptionsProvider.GlobalOptions.TryGetValue(ParallelApisOption, out value) && tree is not null)
-            {
-                options.AnalyzerConfigOptionsProvider.GetOptions(tree).TryGetValue(ParallelApisOption, out value);
-            }
-
-            return value is null ? ApiList.Empty : cache.GetOrAdd(value, ApiList.Parse);
-        }
 
         private static void RecordImplementations(INamedTypeSymbol type, CallGraph graph)
         {

@@ -38,7 +38,7 @@ namespace ParallelLint.Analyzers
             context.RegisterCompilationStartAction(start =>
             {
                 var libraries = new ThreadPoolLibraries(start.Compilation);
-                var listed = UserList(start.Options, start.Compilation);
+                var listed = ApiList.FromOptions(start.Options, start.Compilation, InternallyParallelApisOption);
                 if (libraries.IsEmpty && listed.IsEmpty)
                 {
                     return;
@@ -111,17 +111,6 @@ namespace ParallelLint.Analyzers
             return target is not null && listed.Contains(target)
                 ? (ThreadPoolLibrary.UserListed, target.ContainingType.Name + "." + target.Name, "listed in " + InternallyParallelApisOption + "; configure it single-threaded")
                 : null;
-        }
-
-        private static ApiList UserList(AnalyzerOptions options, Compilation compilation)
-        {
-            var tree = compilation.SyntaxTrees.FirstOrDefault();
-            if (!options.AnalyzerConfigOptionsProvider.GlobalOptions.TryGetValue(InternallyParallelApisOption, out var value) && tree is not null)
-            {
-                options.AnalyzerConfigOptionsProvider.GetOptions(tree).TryGetValue(InternallyParallelApisOption, out value);
-            }
-
-            return ApiList.Parse(value);
         }
     }
 }
