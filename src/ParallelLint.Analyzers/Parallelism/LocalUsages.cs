@@ -13,6 +13,29 @@ namespace ParallelLint.Analyzers.Parallelism
         private readonly Dictionary<ILocalSymbol, IVariableDeclaratorOperation> declarators = new(SymbolEqualityComparer.Default);
         private readonly Dictionary<ILocalSymbol, List<ILocalReferenceOperation>> references = new(SymbolEqualityComparer.Default);
 
+        /// <summary>Every local declaration and reference of the blocks, in one pass.</summary>
+        public static LocalUsages Of(IEnumerable<IOperation> blocks)
+        {
+            var usages = new LocalUsages();
+            foreach (var block in blocks)
+            {
+                foreach (var operation in block.DescendantsAndSelf())
+                {
+                    switch (operation)
+                    {
+                        case IVariableDeclaratorOperation declarator:
+                            usages.Add(declarator);
+                            break;
+                        case ILocalReferenceOperation reference:
+                            usages.Add(reference);
+                            break;
+                    }
+                }
+            }
+
+            return usages;
+        }
+
         public void Add(IVariableDeclaratorOperation declarator) => declarators[declarator.Symbol] = declarator;
 
         public void Add(ILocalReferenceOperation reference)

@@ -30,28 +30,21 @@ namespace ParallelLint.Analyzers.Parallelism
         public delegate void Visitor(IOperation operation, ISymbol function, ParallelBody? body);
 
         private readonly ParallelConstructs constructs;
+        private ImmutableArray<IOperation> blocks;
+        private LocalUsages? locals;
 
         public ParallelBodyWalker(ParallelConstructs constructs) => this.constructs = constructs;
 
-        /// <summary>The options, tasks and threads kept in locals of the walked block.</summary>
-        public LocalUsages Locals { get; } = new();
+        /// <summary>
+        /// The locals of the walked block, gathered on first use: only blocks with parallel constructs need them
+        /// (degrees and fan-out depend on every use of a local), and most blocks have none.
+        /// </summary>
+        public LocalUsages Locals => locals ??= LocalUsages.Of(blocks);
 
         public void Walk(ImmutableArray<IOperation> blocks, ISymbol owner, Visitor visit)
         {
-            // Locals first: degrees and fan-out depend on every use of them.
-            foreach (var operation in blocks.SelectMany(block => block.DescendantsAndSelf()))
-            {
-                switch (operation)
-                {
-                    case IVariableDeclaratorOperation declarator:
-                        Locals.Add(declarator);
-                        break;
-                    case ILocalReferenceOperation reference:
-                        Locals.Add(reference);
-                        break;
-                }
-            }
-
+            this.blocks = blocks;
+            locals = null;
             var pending = new Stack<(IOperation Operation, ISymbol Function, ParallelBody? Body)>();
             foreach (var block in blocks)
             {

@@ -40,7 +40,12 @@ namespace ParallelLint.Analyzers
                 var graph = new CallGraph();
                 var sites = new ConcurrentBag<CallSite>();
 
-                start.RegisterOperationBlockAction(block => new BlockRecorder(constructs, graph, sites).Record(block.OperationBlocks, block.OwningSymbol));
+                var listedAtStart = ApiList.FromOptions(start.Options, start.Compilation, ParallelApisOption);
+                var attribute = constructs.Types.RunsParallelWorkAttribute;
+                bool External(ISymbol function) =>
+                    attribute is not null && function.GetAttributes().Any(a => KnownTypes.Is(a.AttributeClass, attribute)) ||
+                    listedAtStart.Contains(function);
+                start.RegisterOperationBlockAction(block => new BlockRecorder(constructs, graph, sites, External).Record(block.OperationBlocks, block.OwningSymbol));
                 start.RegisterSymbolAction(symbol => RecordImplementations((INamedTypeSymbol)symbol.Symbol, graph), SymbolKind.NamedType);
                 start.RegisterCompilationEndAction(end =>
                 {
@@ -49,11 +54,9 @@ namespace ParallelLint.Analyzers
                         return;
                     }
 
-                    var listed = ApiList.FromOptions(end.Options, start.Compilation, ParallelApisOption);
-                    var attribute = constructs.Types.RunsParallelWorkAttribute;
                     var reached = graph.Resolve(function =>
                         attribute is not null && function.GetAttributes().Any(a => KnownTypes.Is(a.AttributeClass, attribute)) ? "[RunsParallelWork]"
-                        : listed.Contains(function) ? "(" + ParallelApisOption + ")"
+                        : listedAtStart.Contains(function) ? "(" + ParallelApisOption + ")"
                         : null);
                     foreach (var site in sites)
                     {
@@ -150,12 +153,14 @@ namespace ParallelLint.Analyzers
             private readonly CallGraph graph;
             private readonly ConcurrentBag<CallSite> sites;
             private readonly ParallelBodyWalker walker;
+            private readonly System.Func<ISymbol, bool> external;
 
-            public BlockRecorder(ParallelConstructs constructs, CallGraph graph, ConcurrentBag<CallSite> sites)
+            public BlockRecorder(ParallelConstructs constructs, CallGraph graph, ConcurrentBag<CallSite> sites, System.Func<ISymbol, bool> external)
             {
                 this.constructs = constructs;
                 this.graph = graph;
                 this.sites = sites;
+                this.external = external;
                 walker = new ParallelBodyWalker(constructs);
             }
 
@@ -211,9 +216,28 @@ namespace ParallelLint.Analyzers
                 }
             }
 
+            private static bool IsInSource(ISymbol symbol)
+            {
+                foreach (var location in symbol.Locations)
+                {
+                    if (location.IsInSource)
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            }
+
             private void Call(ISymbol function, ParallelBody? body, IOperation site, IMethodSymbol callee)
             {
+                // Calls into other assemblies lead nowhere in the graph unless marked or listed: most calls, not kept.
                 var target = callee.OriginalDefinition;
+                if (!IsInSource(target) && !external(target))
+                {
+                    return;
+                }
+
                 graph.AddCall(function, target);
                 if (body is null)
                 {

@@ -35,9 +35,7 @@ namespace ParallelLint.Analyzers
 
         private static void AnalyzeBlock(OperationBlockStartAnalysisContext block, ParallelConstructs constructs)
         {
-            var types = constructs.Types;
             var found = new List<ParallelConstruct>();
-            var locals = new LocalUsages();
 
             block.RegisterOperationAction(
                 context =>
@@ -53,40 +51,15 @@ namespace ParallelLint.Analyzers
                 OperationKind.Invocation,
                 OperationKind.ObjectCreation);
 
-            // Options objects, tasks and threads kept in locals: their degree, start and join are followed.
-            block.RegisterOperationAction(
-                context =>
-                {
-                    var reference = (ILocalReferenceOperation)context.Operation;
-                    if (IsFollowed(reference.Local.Type, types))
-                    {
-                        lock (locals)
-                        {
-                            locals.Add(reference);
-                        }
-                    }
-                },
-                OperationKind.LocalReference);
-            block.RegisterOperationAction(
-                context =>
-                {
-                    var declarator = (IVariableDeclaratorOperation)context.Operation;
-                    if (IsFollowed(declarator.Symbol.Type, types))
-                    {
-                        lock (locals)
-                        {
-                            locals.Add(declarator);
-                        }
-                    }
-                },
-                OperationKind.VariableDeclarator);
-
             block.RegisterOperationBlockEndAction(end =>
             {
                 if (found.Count == 0)
                 {
                     return;
                 }
+
+                // Options objects, tasks and threads kept in locals: their degree, start and join are followed.
+                var locals = LocalUsages.Of(end.OperationBlocks);
 
                 var nestings = new List<(ParallelConstruct Inner, ParallelConstruct Outer, int Levels)>();
                 var outers = new HashSet<IOperation>();
@@ -158,10 +131,5 @@ namespace ParallelLint.Analyzers
 
             return null;
         }
-
-        private static bool IsFollowed(ITypeSymbol? type, KnownTypes types) =>
-            type is not null &&
-            (KnownTypes.Is(type, types.ParallelOptions) || KnownTypes.Is(type, types.DataflowBlockOptions) ||
-             KnownTypes.Is(type, types.Thread) || types.IsTask(type));
     }
 }
