@@ -32,16 +32,29 @@ public class AnalyzerBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var trees = GeneratedCode.Files(Lines).Select((text, i) => CSharpSyntaxTree.ParseText(text, path: $"Model{i}.cs"));
+        compilation = Compile(Lines);
+        parallelLint = ParallelLintAnalyzers();
+        netAnalyzers = NetAnalyzerSet();
+    }
+
+    public static CSharpCompilation Compile(int lines)
+    {
+        var trees = GeneratedCode.Files(lines).Select((text, i) => CSharpSyntaxTree.ParseText(text, path: $"Model{i}.cs"));
         var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
             .Select(path => MetadataReference.CreateFromFile(path));
-        compilation = CSharpCompilation.Create("Generated", trees, references, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
-        parallelLint = typeof(ParallelLint.Analyzers.NestedParallelConstructAnalyzer).Assembly.GetTypes()
+        return CSharpCompilation.Create("Generated", trees, references, new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+    }
+
+    public static ImmutableArray<DiagnosticAnalyzer> ParallelLintAnalyzers() =>
+        typeof(ParallelLint.Analyzers.NestedParallelConstructAnalyzer).Assembly.GetTypes()
             .Where(type => !type.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(type))
             .Select(type => (DiagnosticAnalyzer)Activator.CreateInstance(type)!)
             .ToImmutableArray();
+
+    public static ImmutableArray<DiagnosticAnalyzer> NetAnalyzerSet()
+    {
         var loader = new Loader();
-        netAnalyzers = Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "NetAnalyzers"), "*.dll")
+        return Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "NetAnalyzers"), "*.dll")
             .SelectMany(path => new AnalyzerFileReference(path, loader).GetAnalyzers(LanguageNames.CSharp))
             .ToImmutableArray();
     }

@@ -1,0 +1,63 @@
+using System;
+using System.Collections.Immutable;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace ParallelLint.Benchmarks;
+
+/// <summary>
+/// The analyzers' own execution time, as Roslyn's driver measures it per analyzer (binding excluded), with
+/// ParallelLint and NetAnalyzers in the same run over the same generated compilation, at two sizes:
+/// <c>dotnet run -c Release --project tests/ParallelLint.Benchmarks -- --telemetry</c>.
+/// The time benchmarks (<see cref="AnalyzerBenchmarks"/>) include binding, whose noise hides an analyzer this cheap.
+/// </summary>
+public static class AnalyzerTelemetry
+{
+    public static async Task Report()
+    {
+        var sets = new (string Name, ImmutableArray<DiagnosticAnalyzer> Analyzers)[]
+        {
+            ("empty", ImmutableArray.Create<DiagnosticAnalyzer>(new EmptyAnalyzer())),
+            ("ParallelLint", AnalyzerBenchmarks.ParallelLintAnalyzers()),
+            ("NetAnalyzers", AnalyzerBenchmarks.NetAnalyzerSet()),
+        };
+        Console.WriteLine($"{"lines",8} {"empty",9} {"ParallelLint",13} {"NetAnalyzers",13} {"PL own",8} {"NA own",8} {"PL/NA",7}");
+        double? previous = null;
+        foreach (var lines in new[] { 200_000, 400_000 })
+        {
+            // Each set alone on a fresh compilation: each pays for the operation trees it asks for, as the empty
+            // analyzer does, so "own" = its time minus the empty analyzer's.
+            var compilation = AnalyzerBenchmarks.Compile(lines);
+            var times = new double[sets.Length];
+            for (var i = 0; i < sets.Length; i++)
+            {
+                times[i] = await ExecutionSeconds(compilation.Clone(), sets[i].Analyzers);
+            }
+
+            var ours = times[1] - times[0];
+            var theirs = times[2] - times[0];
+            Console.WriteLine($"{lines,8} {times[0],8:F2}s {times[1],12:F2}s {times[2],12:F2}s {ours,7:F2}s {theirs,7:F2}s {ours / theirs,7:P1}" +
+                (previous is { } before ? $"   ParallelLint own x{ours / before:F2} for x2 code" : ""));
+            previous = ours;
+        }
+    }
+
+    private static async Task<double> ExecutionSeconds(Compilation compilation, ImmutableArray<DiagnosticAnalyzer> analyzers)
+    {
+        var options = new CompilationWithAnalyzersOptions(new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), null, concurrentAnalysis: true, logAnalyzerExecutionTime: true);
+        var withAnalyzers = compilation.WithAnalyzers(analyzers, options);
+        await withAnalyzers.GetAnalyzerDiagnosticsAsync();
+        var total = TimeSpan.Zero;
+        foreach (var analyzer in analyzers)
+        {
+            total += (await withAnalyzers.GetAnalyzerTelemetryInfoAsync(analyzer, default)).ExecutionTime;
+        }
+
+        return total.TotalSeconds;
+    }
+}
