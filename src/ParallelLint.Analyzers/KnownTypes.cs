@@ -1,3 +1,6 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 
 namespace ParallelLint.Analyzers
@@ -8,7 +11,10 @@ namespace ParallelLint.Analyzers
     /// </summary>
     internal sealed class KnownTypes
     {
-        public KnownTypes(Compilation compilation)
+        // Looking a name up searches every referenced assembly: done once per compilation, for all the rules.
+        private static readonly ConditionalWeakTable<Compilation, KnownTypes> Cache = new();
+
+        private KnownTypes(Compilation compilation)
         {
             Parallel = compilation.GetTypeByMetadataName("System.Threading.Tasks.Parallel");
             ParallelOptions = compilation.GetTypeByMetadataName("System.Threading.Tasks.ParallelOptions");
@@ -23,13 +29,21 @@ namespace ParallelLint.Analyzers
             Thread = compilation.GetTypeByMetadataName("System.Threading.Thread");
             ThreadPool = compilation.GetTypeByMetadataName("System.Threading.ThreadPool");
             Environment = compilation.GetTypeByMetadataName("System.Environment");
-            DataflowBlockOptions = compilation.GetTypeByMetadataName("System.Threading.Tasks.Dataflow.ExecutionDataflowBlockOptions");
-            ActionBlock = compilation.GetTypeByMetadataName("System.Threading.Tasks.Dataflow.ActionBlock`1");
-            TransformBlock = compilation.GetTypeByMetadataName("System.Threading.Tasks.Dataflow.TransformBlock`2");
-            TransformManyBlock = compilation.GetTypeByMetadataName("System.Threading.Tasks.Dataflow.TransformManyBlock`2");
-            Cores = compilation.GetTypeByMetadataName("ParallelLint.Runtime.Cores");
-            RunsParallelWorkAttribute = compilation.GetTypeByMetadataName("ParallelLint.Runtime.RunsParallelWorkAttribute");
+
+            // Types of optional libraries are looked up only where the library is referenced (a miss searches everything).
+            var referenced = new HashSet<string>(compilation.ReferencedAssemblyNames.Select(assembly => assembly.Name));
+            INamedTypeSymbol? Optional(string assembly, string type) =>
+                referenced.Contains(assembly) || compilation.AssemblyName == assembly ? compilation.GetTypeByMetadataName(type) : null;
+            DataflowBlockOptions = Optional("System.Threading.Tasks.Dataflow", "System.Threading.Tasks.Dataflow.ExecutionDataflowBlockOptions");
+            ActionBlock = Optional("System.Threading.Tasks.Dataflow", "System.Threading.Tasks.Dataflow.ActionBlock`1");
+            TransformBlock = Optional("System.Threading.Tasks.Dataflow", "System.Threading.Tasks.Dataflow.TransformBlock`2");
+            TransformManyBlock = Optional("System.Threading.Tasks.Dataflow", "System.Threading.Tasks.Dataflow.TransformManyBlock`2");
+            Cores = Optional("ParallelLint.Runtime", "ParallelLint.Runtime.Cores");
+            RunsParallelWorkAttribute = Optional("ParallelLint.Runtime", "ParallelLint.Runtime.RunsParallelWorkAttribute");
         }
+
+        /// <summary>The types of <paramref name="compilation"/>, resolved on first use and shared by every rule.</summary>
+        public static KnownTypes Of(Compilation compilation) => Cache.GetValue(compilation, c => new KnownTypes(c));
 
         public INamedTypeSymbol? Parallel { get; }
         public INamedTypeSymbol? ParallelOptions { get; }

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -28,10 +29,15 @@ namespace ParallelLint.Analyzers.Parallelism
 
         public ThreadPoolLibraries(Compilation compilation)
         {
-            inferenceSession = compilation.GetTypeByMetadataName("Microsoft.ML.OnnxRuntime.InferenceSession");
-            matrix = compilation.GetTypeByMetadataName("MathNet.Numerics.LinearAlgebra.Matrix`1");
-            mathNetControl = compilation.GetTypeByMetadataName("MathNet.Numerics.Control");
-            torch = compilation.GetTypeByMetadataName("TorchSharp.torch");
+            // A name lookup searches every reference: only for the libraries this compilation references at all.
+            var referenced = new HashSet<string>(compilation.ReferencedAssemblyNames.Select(assembly => assembly.Name));
+            INamedTypeSymbol? Lookup(string assembly, string type) =>
+                referenced.Contains(assembly) ? compilation.GetTypeByMetadataName(type) : null;
+
+            inferenceSession = Lookup("Microsoft.ML.OnnxRuntime", "Microsoft.ML.OnnxRuntime.InferenceSession");
+            matrix = Lookup("MathNet.Numerics", "MathNet.Numerics.LinearAlgebra.Matrix`1");
+            mathNetControl = Lookup("MathNet.Numerics", "MathNet.Numerics.Control");
+            torch = Lookup("TorchSharp", "TorchSharp.torch");
             mlNetTrainerCatalogs = new[]
             {
                 "Microsoft.ML.RegressionCatalog+RegressionTrainers",
@@ -39,7 +45,7 @@ namespace ParallelLint.Analyzers.Parallelism
                 "Microsoft.ML.MulticlassClassificationCatalog+MulticlassClassificationTrainers",
                 "Microsoft.ML.ClusteringCatalog+ClusteringTrainers",
                 "Microsoft.ML.RankingCatalog+RankingTrainers",
-            }.Select(compilation.GetTypeByMetadataName).ToArray();
+            }.Select(name => Lookup("Microsoft.ML.Data", name)).ToArray();
         }
 
         public bool IsEmpty => inferenceSession is null && matrix is null && torch is null && mlNetTrainerCatalogs.All(c => c is null);

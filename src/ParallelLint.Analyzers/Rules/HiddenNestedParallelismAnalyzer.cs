@@ -36,7 +36,7 @@ namespace ParallelLint.Analyzers
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
             context.RegisterCompilationStartAction(start =>
             {
-                var constructs = new ParallelConstructs(new KnownTypes(start.Compilation));
+                var constructs = new ParallelConstructs(KnownTypes.Of(start.Compilation));
                 var graph = new CallGraph();
                 var sites = new ConcurrentBag<CallSite>();
 

@@ -44,7 +44,7 @@ namespace ParallelLint.Analyzers
                     return;
                 }
 
-                var constructs = new ParallelConstructs(new KnownTypes(start.Compilation));
+                var constructs = new ParallelConstructs(KnownTypes.Of(start.Compilation));
                 var findings = new ConcurrentBag<(ThreadPoolLibrary Library, Diagnostic Diagnostic)>();
                 var switchedOff = new ConcurrentDictionary<ThreadPoolLibrary, bool>();
                 start.RegisterOperationBlockAction(block =>

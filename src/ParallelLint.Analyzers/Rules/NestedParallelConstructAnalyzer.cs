@@ -28,7 +28,7 @@ namespace ParallelLint.Analyzers
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
             context.RegisterCompilationStartAction(start =>
             {
-                var constructs = new ParallelConstructs(new KnownTypes(start.Compilation));
+                var constructs = new ParallelConstructs(KnownTypes.Of(start.Compilation));
                 start.RegisterOperationBlockStartAction(block => AnalyzeBlock(block, constructs));
             });
         }

@@ -60,7 +60,7 @@ namespace ParallelLint.CodeFixes
                 return null;
             }
 
-            var constructs = new ParallelConstructs(new KnownTypes(model.Compilation));
+            var constructs = new ParallelConstructs(KnownTypes.Of(model.Compilation));
             var inner = Construct(root, model, innerSpan, constructs, cancellation);
             if (inner is null)
             {
