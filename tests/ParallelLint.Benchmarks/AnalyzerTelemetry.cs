@@ -39,6 +39,27 @@ public static class AnalyzerTelemetry
                 times[i] = await ExecutionSeconds(compilation.Clone(), sets[i].Analyzers);
             }
 
+            // Wall time as well, each set alone on a fresh compilation, alternating rounds against drift: the median.
+            var walls = new double[sets.Length][];
+            for (var i = 0; i < sets.Length; i++)
+            {
+                walls[i] = new double[3];
+            }
+
+            for (var round = 0; round < 3; round++)
+            {
+                for (var i = 0; i < sets.Length; i++)
+                {
+                    var clock = System.Diagnostics.Stopwatch.StartNew();
+                    await ExecutionSeconds(compilation.Clone(), sets[i].Analyzers);
+                    walls[i][round] = clock.Elapsed.TotalSeconds;
+                }
+            }
+
+            var median = walls.Select(w => w.OrderBy(t => t).ElementAt(1)).ToArray();
+            Console.WriteLine($"{lines,8} wall (median of 3): empty {median[0]:F2}s, ParallelLint {median[1]:F2}s (+{median[1] - median[0]:F2}s), " +
+                $"NetAnalyzers {median[2]:F2}s (+{median[2] - median[0]:F2}s): {(median[1] - median[0]) / (median[2] - median[0]):P1}");
+
             var ours = times[1] - times[0];
             var theirs = times[2] - times[0];
             Console.WriteLine($"{lines,8} {times[0],8:F2}s {times[1],12:F2}s {times[2],12:F2}s {ours,7:F2}s {theirs,7:F2}s {ours / theirs,7:P1}" +
@@ -49,7 +70,7 @@ public static class AnalyzerTelemetry
 
     private static async Task<double> ExecutionSeconds(Compilation compilation, ImmutableArray<DiagnosticAnalyzer> analyzers)
     {
-        var options = new CompilationWithAnalyzersOptions(new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), null, concurrentAnalysis: true, logAnalyzerExecutionTime: true);
+        var options = new CompilationWithAnalyzersOptions(new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), null, concurrentAnalysis: false, logAnalyzerExecutionTime: true);
         var withAnalyzers = compilation.WithAnalyzers(analyzers, options);
         await withAnalyzers.GetAnalyzerDiagnosticsAsync();
         var total = TimeSpan.Zero;
