@@ -65,6 +65,24 @@ public static class NestedParallelConstruct
         return estimates;
     }
 
+    /// <summary>The runtime's executor gives each model its share of the cores; a default BCL loop inside ignores it.</summary>
+    public static void UnderTheExecutor(double[][] models, int resamples)
+    {
+        Executor.ForEach(models, data =>
+        {
+            Parallel.For(0, resamples, r => Fit(data, seed: r)); // ❌ PL1001
+        });
+    }
+
+    /// <summary>Fixed: the inner loop sized by <see cref="Cores.Available"/>, which inside an item is the item's share.</summary>
+    public static void WithinTheItemsShare(double[][] models, int resamples)
+    {
+        Executor.ForEach(models, data =>
+        {
+            Parallel.For(0, resamples, new ParallelOptions { MaxDegreeOfParallelism = Cores.Available }, r => Fit(data, seed: r)); // ✅
+        });
+    }
+
     private static double Fit(double[] data, int seed)
     {
         var random = new Random(seed);

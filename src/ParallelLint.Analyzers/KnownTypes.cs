@@ -39,6 +39,8 @@ namespace ParallelLint.Analyzers
             TransformBlock = Optional("System.Threading.Tasks.Dataflow", "System.Threading.Tasks.Dataflow.TransformBlock`2");
             TransformManyBlock = Optional("System.Threading.Tasks.Dataflow", "System.Threading.Tasks.Dataflow.TransformManyBlock`2");
             Cores = Optional("ParallelLint.Runtime", "ParallelLint.Runtime.Cores");
+            Executor = Optional("ParallelLint.Runtime", "ParallelLint.Runtime.Executor");
+            ExecutorOptions = Optional("ParallelLint.Runtime", "ParallelLint.Runtime.ExecutorOptions");
             RunsParallelWorkAttribute = Optional("ParallelLint.Runtime", "ParallelLint.Runtime.RunsParallelWorkAttribute");
         }
 
@@ -65,6 +67,12 @@ namespace ParallelLint.Analyzers
 
         /// <summary>ParallelLint.Runtime's core detection, when the project references the runtime.</summary>
         public INamedTypeSymbol? Cores { get; }
+
+        /// <summary>ParallelLint.Runtime's bounded executor, whose items get their share of the cores.</summary>
+        public INamedTypeSymbol? Executor { get; }
+
+        /// <summary>The executor's options (<c>Degree</c>, <c>CoresPerItem</c>).</summary>
+        public INamedTypeSymbol? ExecutorOptions { get; }
 
         /// <summary>The attribute libraries put on members that run parallel work (read across assemblies).</summary>
         public INamedTypeSymbol? RunsParallelWorkAttribute { get; }

@@ -12,8 +12,9 @@ namespace ParallelLint.Runtime
     /// (and code sized by <see cref="Cores.Available"/>) nested inside multiply to at most the machine.
     /// </summary>
     /// <remarks>
-    /// BCL <c>Parallel.For</c> without options sizes itself from the thread pool, which no library can narrow per
-    /// item; give it <c>new ParallelOptions { MaxDegreeOfParallelism = Cores.Available }</c> (PL1001's fix does).
+    /// BCL <c>Parallel.For</c> without options always targets the whole thread pool (its default options name
+    /// <c>TaskScheduler.Default</c>), which no library can narrow per item; PL1001 reports it inside an item and its fix
+    /// gives it <c>new ParallelOptions { MaxDegreeOfParallelism = Cores.Available }</c>, the item's share.
     /// </remarks>
     public static class Executor
     {

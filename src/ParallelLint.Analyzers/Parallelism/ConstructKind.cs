@@ -11,6 +11,9 @@ namespace ParallelLint.Analyzers.Parallelism
         Plinq,
         DataflowBlock,
 
+        // ParallelLint.Runtime's Executor: its items get their share of the cores (nesting protection).
+        RuntimeExecutor,
+
         // Per-item fan-out: parallel only when started once per item of a loop or per-item lambda.
         TaskRun,
         TaskFactoryStartNew,

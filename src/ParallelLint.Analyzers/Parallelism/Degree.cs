@@ -12,6 +12,12 @@ namespace ParallelLint.Analyzers.Parallelism
         /// <summary>Every core: <c>Environment.ProcessorCount</c> and friends, or a default that means it.</summary>
         AllCores,
 
+        /// <summary>
+        /// ParallelLint.Runtime's <c>Cores.Available</c> (or an executor's default): every core outside an executor's
+        /// item, the item's share inside one.
+        /// </summary>
+        Share,
+
         /// <summary>An explicit bound chosen by the code (a constant above one, or a computed value).</summary>
         Bounded,
 
@@ -22,6 +28,6 @@ namespace ParallelLint.Analyzers.Parallelism
     internal static class DegreeExtensions
     {
         public static bool IsParallel(this Degree degree) =>
-            degree is Degree.Unbounded or Degree.AllCores or Degree.Bounded;
+            degree is Degree.Unbounded or Degree.AllCores or Degree.Share or Degree.Bounded;
     }
 }

@@ -95,6 +95,9 @@ namespace ParallelLint.Analyzers.Parallelism
 
             ConstructKind.Plinq => construct.DegreeSource is null ? Degree.AllCores : ValueDegree(construct.DegreeSource),
 
+            // The runtime's executor defaults to Cores.Available / CoresPerItem.
+            ConstructKind.RuntimeExecutor => OptionsValue(construct.DegreeSource, "Degree", Degree.Share, locals),
+
             // Dataflow blocks run one message at a time unless told otherwise.
             ConstructKind.DataflowBlock => OptionsDegree(construct.DegreeSource, Degree.One, locals),
 
@@ -116,11 +119,18 @@ namespace ParallelLint.Analyzers.Parallelism
                 };
             }
 
-            if (value is IPropertyReferenceOperation { Property: var property } &&
-                ((KnownTypes.Is(property.ContainingType, Types.Environment) && property.Name == "ProcessorCount") ||
-                 (KnownTypes.Is(property.ContainingType, Types.Cores) && property.Name is "Available" or "Logical" or "Physical")))
+            if (value is IPropertyReferenceOperation { Property: var property })
             {
-                return Degree.AllCores;
+                if (KnownTypes.Is(property.ContainingType, Types.Cores) && property.Name == "Available")
+                {
+                    return Degree.Share;
+                }
+
+                if ((KnownTypes.Is(property.ContainingType, Types.Environment) && property.Name == "ProcessorCount") ||
+                    (KnownTypes.Is(property.ContainingType, Types.Cores) && property.Name is "Logical" or "Physical"))
+                {
+                    return Degree.AllCores;
+                }
             }
 
             return value.Type?.SpecialType == SpecialType.System_Int32 ? Degree.Bounded : Degree.Unknown;
@@ -149,6 +159,11 @@ namespace ParallelLint.Analyzers.Parallelism
                 return kind is { } known
                     ? new ParallelConstruct(known, invocation, ArgumentOfType(invocation.Arguments, Types.ParallelOptions), "Parallel." + method.Name)
                     : null;
+            }
+
+            if (KnownTypes.Is(type, Types.Executor) && method.Name is "ForEachAsync" or "MapAsync" or "ForEach")
+            {
+                return new ParallelConstruct(ConstructKind.RuntimeExecutor, invocation, ArgumentOfType(invocation.Arguments, Types.ExecutorOptions), "Executor." + method.Name);
             }
 
             if (KnownTypes.Is(type, Types.ParallelEnumerable))
@@ -336,7 +351,8 @@ namespace ParallelLint.Analyzers.Parallelism
         {
             foreach (var argument in arguments)
             {
-                if (argument.Parameter is { } parameter && KnownTypes.Is(parameter.Type, type))
+                // An omitted optional argument (the executor's options) is the default, not options from elsewhere.
+                if (argument.Parameter is { } parameter && KnownTypes.Is(parameter.Type, type) && argument.ArgumentKind != ArgumentKind.DefaultValue)
                 {
                     return argument.Value;
                 }

@@ -172,7 +172,8 @@ namespace ParallelLint.Analyzers
                 {
                     case IMethodReferenceOperation reference when ParallelConstructs.InvokedWith(reference) is { } owner:
                         Call(function, body, reference, reference.Method);
-                        if (body is null && constructs.Recognize(owner) is { } construct && constructs.DegreeOf(construct, walker.Locals).IsParallel())
+                        if (body is null && constructs.Recognize(owner) is { } construct && !IsProtected(construct) &&
+                            constructs.DegreeOf(construct, walker.Locals).IsParallel())
                         {
                             // A method group run as the parallel body itself.
                             sites.Add(new CallSite(reference.Syntax.GetLocation(), reference.Method.OriginalDefinition, function, construct.Name, construct.Location));
@@ -216,6 +217,10 @@ namespace ParallelLint.Analyzers
                 }
             }
 
+            // The runtime's executor gives each item its share, which callees sized by Cores.Available respect; what a
+            // callee does is not known at the call, so calls from its items are left alone rather than guessed.
+            private static bool IsProtected(ParallelConstruct construct) => construct.Kind == ConstructKind.RuntimeExecutor;
+
             private static bool IsInSource(ISymbol symbol)
             {
                 foreach (var location in symbol.Locations)
@@ -239,7 +244,7 @@ namespace ParallelLint.Analyzers
                 }
 
                 graph.AddCall(function, target);
-                if (body is null)
+                if (body is null || IsProtected(body.Construct))
                 {
                     return;
                 }

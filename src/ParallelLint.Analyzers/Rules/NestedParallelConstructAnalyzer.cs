@@ -126,6 +126,12 @@ namespace ParallelLint.Analyzers
                     continue;
                 }
 
+                // Inside an executor's item, Cores.Available is the item's share: nested work sized by it is protected.
+                if (outer.Kind == ConstructKind.RuntimeExecutor && innerDegree == Degree.Share)
+                {
+                    return null;
+                }
+
                 return requireUnbounded && innerDegree == Degree.Bounded && outerDegree == Degree.Bounded ? null : outer;
             }
 

@@ -14,12 +14,20 @@ namespace ParallelLint.CodeFixes
 {
     /// <summary>
     /// PL1001's second fix, for a chain of two levels: both bounded so that their product stays within the cores,
-    /// through ParallelLint.Runtime's <c>Cores.ForLevel</c> when the project references it, the BCL otherwise.
+    /// through ParallelLint.Runtime's <c>Cores.ForLevel</c> when the project references it, the BCL otherwise. Under
+    /// the runtime's executor, only the inner level changes: to <c>Cores.Available</c>, the item's share.
     /// </summary>
     internal static class BothLevelsBounded
     {
         public static SyntaxNode? Rewrite(SyntaxNode root, ParallelConstruct outer, ParallelConstruct inner, KnownTypes types)
         {
+            if (outer.Kind == ConstructKind.RuntimeExecutor)
+            {
+                // The executor already bounds its items and gives each its share: the inner level takes that share.
+                var share = ParseExpression("ParallelLint.Runtime.Cores.Available").WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
+                return Edit(inner, share) is { } edit ? root.ReplaceNode(edit.Node, edit.Apply(edit.Node)) : null;
+            }
+
             var outerEdit = Edit(outer, Degree(types, level: 0));
             var innerEdit = Edit(inner, Degree(types, level: 1));
             if (outerEdit is null || innerEdit is null)

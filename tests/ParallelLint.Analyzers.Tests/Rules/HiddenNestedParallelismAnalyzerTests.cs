@@ -66,6 +66,20 @@ public class HiddenNestedParallelismAnalyzerTests
             """));
 
     [Fact]
+    public Task Calls_from_executor_items_are_left_to_the_items_share_but_an_executor_called_from_a_parallel_body_is_parallel() => VerifyPL1002.Analyzer(
+        Code("""
+            void Run(int[] items)
+            {
+                Executor.ForEach(items, x => Solve(x));
+                Executor.ForEach(items, Solve);
+                Parallel.ForEach(items, x => {|PL1002:Batch|}(items));
+            }
+
+            void Solve(int x) => Parallel.For(0, x, new ParallelOptions { MaxDegreeOfParallelism = Cores.Available }, j => { });
+            void Batch(int[] items) => Executor.ForEach(items, x => { });
+            """));
+
+    [Fact]
     public Task A_method_group_run_as_the_parallel_body_is_a_call() => VerifyPL1002.Analyzer(Code("""
         void Run(int[] items) => Parallel.ForEach(items, {|PL1002:Fit|});
         void Fit(int x) => Parallel.For(0, x, j => { });

@@ -28,6 +28,8 @@ public class NestedParallelConstructAnalyzerTests
         ["Thread per item"] = "foreach (var x in items) new Thread(() => { BODY }).Start();",
         ["QueueUserWorkItem per item"] = "foreach (var x in items) ThreadPool.QueueUserWorkItem(state => { BODY });",
         ["anonymous method"] = "Parallel.For(0, n, delegate (int i) { BODY });",
+        ["Executor.ForEach"] = "Executor.ForEach(items, x => { BODY });",
+        ["Executor.MapAsync"] = "var r = await Executor.MapAsync(items, async (x, ct) => { BODY await Task.Yield(); return x; });",
     };
 
     /// <summary>Every inner construct kind, marked where PL1001 reports it.</summary>
@@ -130,12 +132,30 @@ public class NestedParallelConstructAnalyzerTests
         VerifyPL1001.Analyzer(Method(Outers["Parallel.ForEach"].Replace("BODY", inner)));
 
     [Theory]
+    [InlineData("Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = Cores.Available }, j => { });")]
+    [InlineData("var share = new ParallelOptions { MaxDegreeOfParallelism = Cores.Available }; Parallel.ForEach(items, share, y => { });")]
+    [InlineData("_ = items.AsParallel().WithDegreeOfParallelism(Cores.Available).Sum();")]
+    [InlineData("Executor.ForEach(items, y => { });")]
+    [InlineData("_ = Executor.MapAsync(items, (y, c) => new ValueTask<int>(y), new ExecutorOptions { CoresPerItem = 1 });")]
+    public Task Inside_an_executor_item_work_sized_by_the_items_share_is_protected(string inner) =>
+        VerifyPL1001.Analyzer(Method(Outers["Executor.ForEach"].Replace("BODY", inner)));
+
+    [Theory]
+    [InlineData("Executor.ForEach(items, x => { {|PL1001:Parallel.For|}(0, n, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, j => { }); });")]
+    [InlineData("Executor.ForEach(items, x => { {|PL1001:Executor.ForEach|}(items, y => { }, new ExecutorOptions { Degree = 8 }); });")]
+    [InlineData("Parallel.ForEach(items, x => { {|PL1001:Parallel.For|}(0, n, new ParallelOptions { MaxDegreeOfParallelism = Cores.Available }, j => { }); });")]
+    [InlineData("Parallel.ForEach(items, x => { {|PL1001:Executor.ForEach|}(items, y => { }); });")]
+    public Task The_items_share_protects_only_inside_an_executor_and_only_what_it_sizes(string code) =>
+        VerifyPL1001.Analyzer(Method(code));
+
+    [Theory]
     [InlineData("Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = 1 }, i => { BODY });")]
     [InlineData("var one = new ParallelOptions { MaxDegreeOfParallelism = 1 }; Parallel.For(0, n, one, i => { BODY });")]
     [InlineData("_ = items.AsParallel().WithDegreeOfParallelism(1).Select(x => { BODY return x; }).ToList();")]
     [InlineData("var block = new ActionBlock<int>(x => { BODY });")]
     [InlineData("Parallel.For(0, n, opaque, i => { BODY });")]
     [InlineData("var task = Task.Run(() => { BODY }); task.Wait();")]
+    [InlineData("Executor.ForEach(items, x => { BODY }, new ExecutorOptions { Degree = 1 });")]
     public Task Outer_constructs_bounded_to_one_or_not_per_item_are_not_findings(string outer) =>
         VerifyPL1001.Analyzer(Method(outer.Replace("BODY", "Parallel.For(0, n, j => { });")));
 

@@ -295,6 +295,22 @@ public class NestedParallelConstructFixerTests
         Bounded);
 
     [Fact]
+    public Task Under_the_executor_bounding_gives_the_inner_level_the_items_share() => Fix(
+        """
+        Executor.ForEach(items, x =>
+        {
+            {|PL1001:Parallel.For|}(0, n, j => Work(x, j));
+        });
+        """,
+        """
+        Executor.ForEach(items, x =>
+        {
+            Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = Cores.Available }, j => Work(x, j));
+        });
+        """,
+        Bounded);
+
+    [Fact]
     public Task Bounding_a_Dataflow_level_adds_its_options() => Fix(
         """
         var block = new ActionBlock<int>(x =>
