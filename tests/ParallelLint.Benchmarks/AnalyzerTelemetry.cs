@@ -13,12 +13,14 @@ namespace ParallelLint.Benchmarks;
 /// <summary>
 /// The analyzers' own execution time, as Roslyn's driver measures it per analyzer (binding excluded), with
 /// ParallelLint and NetAnalyzers in the same run over the same generated compilation, at two sizes:
-/// <c>dotnet run -c Release --project tests/ParallelLint.Benchmarks -- --telemetry</c>.
+/// <c>dotnet run -c Release --project tests/ParallelLint.Benchmarks -- --telemetry [lines ...]</c> (200k and 400k by default).
 /// The time benchmarks (<see cref="AnalyzerBenchmarks"/>) include binding, whose noise hides an analyzer this cheap.
 /// </summary>
 public static class AnalyzerTelemetry
 {
-    public static async Task Report()
+    private const int Rounds = 5;
+
+    public static async Task Report(int[] sizes)
     {
         var sets = new (string Name, ImmutableArray<DiagnosticAnalyzer> Analyzers)[]
         {
@@ -28,7 +30,7 @@ public static class AnalyzerTelemetry
         };
         Console.WriteLine($"{"lines",8} {"empty",9} {"ParallelLint",13} {"NetAnalyzers",13} {"PL own",8} {"NA own",8} {"PL/NA",7}");
         double? previous = null;
-        foreach (var lines in new[] { 200_000, 400_000 })
+        foreach (var lines in sizes)
         {
             // Each set alone on a fresh compilation: each pays for the operation trees it asks for, as the empty
             // analyzer does, so "own" = its time minus the empty analyzer's.
@@ -36,17 +38,21 @@ public static class AnalyzerTelemetry
             var times = new double[sets.Length];
             for (var i = 0; i < sets.Length; i++)
             {
-                times[i] = await ExecutionSeconds(compilation.Clone(), sets[i].Analyzers);
+                var paused = GC.GetTotalPauseDuration();
+                var each = await ExecutionSeconds(compilation.Clone(), sets[i].Analyzers);
+                times[i] = each.Sum(analyzer => analyzer.Seconds);
+                Console.WriteLine($"{lines,8} {sets[i].Name}: GC pauses {(GC.GetTotalPauseDuration() - paused).TotalSeconds:F2}s" +
+                    (sets[i].Name == "ParallelLint" ? "; by analyzer: " + string.Join(", ", each.Select(a => $"{a.Name} {a.Seconds:F2}s")) : ""));
             }
 
             // Wall time as well, each set alone on a fresh compilation, alternating rounds against drift: the median.
             var walls = new double[sets.Length][];
             for (var i = 0; i < sets.Length; i++)
             {
-                walls[i] = new double[3];
+                walls[i] = new double[Rounds];
             }
 
-            for (var round = 0; round < 3; round++)
+            for (var round = 0; round < Rounds; round++)
             {
                 for (var i = 0; i < sets.Length; i++)
                 {
@@ -56,9 +62,10 @@ public static class AnalyzerTelemetry
                 }
             }
 
-            var median = walls.Select(w => w.OrderBy(t => t).ElementAt(1)).ToArray();
-            Console.WriteLine($"{lines,8} wall (median of 3): empty {median[0]:F2}s, ParallelLint {median[1]:F2}s (+{median[1] - median[0]:F2}s), " +
-                $"NetAnalyzers {median[2]:F2}s (+{median[2] - median[0]:F2}s): {(median[1] - median[0]) / (median[2] - median[0]):P1}");
+            var median = walls.Select(w => w.OrderBy(t => t).ElementAt(Rounds / 2)).ToArray();
+            string Range(int set) => $"{walls[set].Min():F2}-{walls[set].Max():F2}s";
+            Console.WriteLine($"{lines,8} wall (median of {Rounds}): empty {median[0]:F2}s [{Range(0)}], ParallelLint {median[1]:F2}s [{Range(1)}] (+{median[1] - median[0]:F2}s), " +
+                $"NetAnalyzers {median[2]:F2}s [{Range(2)}] (+{median[2] - median[0]:F2}s): {(median[1] - median[0]) / (median[2] - median[0]):P1}");
 
             var ours = times[1] - times[0];
             var theirs = times[2] - times[0];
@@ -68,17 +75,18 @@ public static class AnalyzerTelemetry
         }
     }
 
-    private static async Task<double> ExecutionSeconds(Compilation compilation, ImmutableArray<DiagnosticAnalyzer> analyzers)
+    private static async Task<(string Name, double Seconds)[]> ExecutionSeconds(Compilation compilation, ImmutableArray<DiagnosticAnalyzer> analyzers)
     {
         var options = new CompilationWithAnalyzersOptions(new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty), null, concurrentAnalysis: false, logAnalyzerExecutionTime: true);
         var withAnalyzers = compilation.WithAnalyzers(analyzers, options);
         await withAnalyzers.GetAnalyzerDiagnosticsAsync();
-        var total = TimeSpan.Zero;
-        foreach (var analyzer in analyzers)
+        var times = new (string, double)[analyzers.Length];
+        for (var i = 0; i < analyzers.Length; i++)
         {
-            total += (await withAnalyzers.GetAnalyzerTelemetryInfoAsync(analyzer, default)).ExecutionTime;
+            var name = analyzers[i].SupportedDiagnostics.FirstOrDefault()?.Id ?? analyzers[i].GetType().Name;
+            times[i] = (name, (await withAnalyzers.GetAnalyzerTelemetryInfoAsync(analyzers[i], default)).ExecutionTime.TotalSeconds);
         }
 
-        return total.TotalSeconds;
+        return times;
     }
 }

@@ -1,9 +1,10 @@
+using System.Linq;
 using BenchmarkDotNet.Running;
 using ParallelLint.Benchmarks;
 
-if (args is ["--telemetry"])
+if (args is ["--telemetry", .. var sizes])
 {
-    await AnalyzerTelemetry.Report();
+    await AnalyzerTelemetry.Report(sizes.Length == 0 ? [200_000, 400_000] : sizes.Select(int.Parse).ToArray());
     return;
 }
 

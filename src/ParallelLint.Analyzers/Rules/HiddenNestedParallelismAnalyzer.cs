@@ -42,9 +42,12 @@ namespace ParallelLint.Analyzers
 
                 var listedAtStart = ApiList.FromOptions(start.Options, start.Compilation, ParallelApisOption);
                 var attribute = constructs.Types.RunsParallelWorkAttribute;
-                bool External(ISymbol function) =>
-                    attribute is not null && function.GetAttributes().Any(a => KnownTypes.Is(a.AttributeClass, attribute)) ||
-                    listedAtStart.Contains(function);
+
+                // Asked for every call into another assembly: each callee's attributes are read once.
+                var marked = new ConcurrentDictionary<ISymbol, bool>(SymbolEqualityComparer.Default);
+                System.Func<ISymbol, bool> readMark = f => f.GetAttributes().Any(a => KnownTypes.Is(a.AttributeClass, attribute));
+                bool IsMarked(ISymbol function) => attribute is not null && marked.GetOrAdd(function, readMark);
+                bool External(ISymbol function) => IsMarked(function) || listedAtStart.Contains(function);
                 start.RegisterOperationBlockAction(block => new BlockRecorder(constructs, graph, sites, External).Record(block.OperationBlocks, block.OwningSymbol));
                 start.RegisterSymbolAction(symbol => RecordImplementations((INamedTypeSymbol)symbol.Symbol, graph), SymbolKind.NamedType);
                 start.RegisterCompilationEndAction(end =>
@@ -55,7 +58,7 @@ namespace ParallelLint.Analyzers
                     }
 
                     var reached = graph.Resolve(function =>
-                        attribute is not null && function.GetAttributes().Any(a => KnownTypes.Is(a.AttributeClass, attribute)) ? "[RunsParallelWork]"
+                        IsMarked(function) ? "[RunsParallelWork]"
                         : listedAtStart.Contains(function) ? "(" + ParallelApisOption + ")"
                         : null);
                     foreach (var site in sites)

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -11,6 +12,10 @@ namespace ParallelLint.Analyzers
     /// PL1001: a parallel construct inside the parallel body of another one in the same method, including through
     /// lambdas, anonymous methods and local functions declared inside that body.
     /// </summary>
+    /// <remarks>
+    /// One operation action on calls and creations, the cheapest registration the driver has: everything else (the
+    /// block's locals, which constructs enclose others) is computed only for the rare blocks that hold a construct.
+    /// </remarks>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class NestedParallelConstructAnalyzer : DiagnosticAnalyzer
     {
@@ -29,74 +34,107 @@ namespace ParallelLint.Analyzers
             context.RegisterCompilationStartAction(start =>
             {
                 var constructs = new ParallelConstructs(KnownTypes.Of(start.Compilation));
-                start.RegisterOperationBlockStartAction(block => AnalyzeBlock(block, constructs));
+
+                // Facts about a whole operation block, gathered only for the rare blocks with a parallel construct.
+                var blocks = new ConditionalWeakTable<IOperation, BlockFacts>();
+                start.RegisterOperationAction(
+                    context =>
+                    {
+                        if (constructs.Recognize(context.Operation) is { } construct)
+                        {
+                            Analyze(context, construct, constructs, blocks.GetValue(Root(context.Operation), root => new BlockFacts(root)));
+                        }
+                    },
+                    OperationKind.Invocation,
+                    OperationKind.ObjectCreation);
             });
         }
 
-        private static void AnalyzeBlock(OperationBlockStartAnalysisContext block, ParallelConstructs constructs)
+        private static void Analyze(OperationAnalysisContext context, ParallelConstruct inner, ParallelConstructs constructs, BlockFacts block)
         {
-            var found = new List<ParallelConstruct>();
+            // Options objects, tasks and threads kept in locals: their degree, start and join are followed.
+            var locals = block.Locals;
+            if (!constructs.DegreeOf(inner, locals).IsParallel() ||
+                EnclosingParallelConstruct(inner, constructs, locals) is not { } outer)
+            {
+                return;
+            }
 
-            block.RegisterOperationAction(
-                context =>
+            // Count the levels above the outer one too: the bounding fix only splits a chain of two.
+            var levels = 2;
+            for (var above = EnclosingParallelConstruct(outer, constructs, locals, requireUnbounded: false);
+                 above is not null;
+                 above = EnclosingParallelConstruct(above, constructs, locals, requireUnbounded: false))
+            {
+                levels++;
+            }
+
+            // A level that itself encloses parallel work makes the chain longer than two as well.
+            if (block.Outers(constructs).Contains(inner.Operation))
+            {
+                levels++;
+            }
+
+            context.ReportDiagnostic(Diagnostic.Create(
+                Rules.NestedParallelConstruct,
+                inner.Location,
+                new[] { outer.Location },
+                ImmutableDictionary<string, string?>.Empty.Add(LevelsProperty, levels.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                inner.Name,
+                outer.Name));
+        }
+
+        private static IOperation Root(IOperation operation)
+        {
+            while (operation.Parent is { } parent)
+            {
+                operation = parent;
+            }
+
+            return operation;
+        }
+
+        private sealed class BlockFacts
+        {
+            private readonly IOperation root;
+            private LocalUsages? locals;
+            private HashSet<IOperation>? outers;
+
+            public BlockFacts(IOperation root) => this.root = root;
+
+            public LocalUsages Locals
+            {
+                get
                 {
-                    if (constructs.Recognize(context.Operation) is { } construct)
+                    lock (this)
                     {
-                        lock (found)
+                        return locals ??= LocalUsages.Of(new[] { root });
+                    }
+                }
+            }
+
+            /// <summary>The constructs of the block that directly enclose another (parallel) one.</summary>
+            public HashSet<IOperation> Outers(ParallelConstructs constructs)
+            {
+                var usages = Locals;
+                lock (this)
+                {
+                    if (outers is null)
+                    {
+                        outers = new HashSet<IOperation>();
+                        foreach (var operation in root.DescendantsAndSelf())
                         {
-                            found.Add(construct);
+                            if (constructs.Recognize(operation) is { } inner && constructs.DegreeOf(inner, usages).IsParallel() &&
+                                EnclosingParallelConstruct(inner, constructs, usages) is { } outer)
+                            {
+                                outers.Add(outer.Operation);
+                            }
                         }
                     }
-                },
-                OperationKind.Invocation,
-                OperationKind.ObjectCreation);
 
-            block.RegisterOperationBlockEndAction(end =>
-            {
-                if (found.Count == 0)
-                {
-                    return;
+                    return outers;
                 }
-
-                // Options objects, tasks and threads kept in locals: their degree, start and join are followed.
-                var locals = LocalUsages.Of(end.OperationBlocks);
-
-                var nestings = new List<(ParallelConstruct Inner, ParallelConstruct Outer, int Levels)>();
-                var outers = new HashSet<IOperation>();
-                foreach (var inner in found)
-                {
-                    if (!constructs.DegreeOf(inner, locals).IsParallel() ||
-                        EnclosingParallelConstruct(inner, constructs, locals) is not { } outer)
-                    {
-                        continue;
-                    }
-
-                    // Count the levels above the outer one too: the bounding fix only splits a chain of two.
-                    var levels = 2;
-                    for (var above = EnclosingParallelConstruct(outer, constructs, locals, requireUnbounded: false);
-                         above is not null;
-                         above = EnclosingParallelConstruct(above, constructs, locals, requireUnbounded: false))
-                    {
-                        levels++;
-                    }
-
-                    nestings.Add((inner, outer, levels));
-                    outers.Add(outer.Operation);
-                }
-
-                foreach (var (inner, outer, levels) in nestings)
-                {
-                    // A level that itself encloses parallel work makes the chain longer than two as well.
-                    var chain = outers.Contains(inner.Operation) ? levels + 1 : levels;
-                    end.ReportDiagnostic(Diagnostic.Create(
-                        Rules.NestedParallelConstruct,
-                        inner.Location,
-                        new[] { outer.Location },
-                        ImmutableDictionary<string, string?>.Empty.Add(LevelsProperty, chain.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-                        inner.Name,
-                        outer.Name));
-                }
-            });
+            }
         }
 
         /// <summary>

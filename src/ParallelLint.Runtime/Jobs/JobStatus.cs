@@ -1,0 +1,69 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+
+namespace ParallelLint.Runtime.Jobs
+{
+    /// <summary>A snapshot of an executor's jobs and slots, like <c>qstat -f</c>.</summary>
+    public sealed class JobStatus
+    {
+        private readonly string[] lines;
+
+        internal JobStatus(string backend, int? slotsTotal, int? slotsUsed, IReadOnlyList<JobResult> jobs)
+        {
+            Backend = backend;
+            SlotsTotal = slotsTotal;
+            SlotsUsed = slotsUsed;
+            Jobs = jobs;
+
+            // Counted and written now: the results go on changing after the snapshot.
+            Queued = jobs.Count(job => job.State == JobState.Queued);
+            Running = jobs.Count(job => job.State == JobState.Running);
+            Succeeded = jobs.Count(job => job.State == JobState.Succeeded);
+            Failed = jobs.Count - Queued - Running - Succeeded;
+            lines = jobs.Select(job => FormattableString.Invariant($"  {job.Id ?? "-",-10} {job.Job.DisplayName,-24} {job.State,-9} {job.Host ?? ""}")).ToArray();
+        }
+
+        /// <summary><c>local</c>, <c>sge</c> or <c>slurm</c>.</summary>
+        public string Backend { get; }
+
+        /// <summary>Cores (slots) the jobs may use: locally the available cores, on a grid what the scheduler reports; null when unknown.</summary>
+        public int? SlotsTotal { get; }
+
+        /// <summary>Cores (slots) in use: by this executor's jobs locally, by every job on a grid; null when unknown.</summary>
+        public int? SlotsUsed { get; }
+
+        /// <summary>Every job of the executor (live: each result keeps changing until it is final).</summary>
+        public IReadOnlyList<JobResult> Jobs { get; }
+
+        /// <summary>Jobs waiting for a slot or in the queue.</summary>
+        public int Queued { get; }
+
+        /// <summary>Jobs running.</summary>
+        public int Running { get; }
+
+        /// <summary>Jobs that succeeded.</summary>
+        public int Succeeded { get; }
+
+        /// <summary>Jobs that ended in any other final state.</summary>
+        public int Failed { get; }
+
+        /// <inheritdoc/>
+        public override string ToString()
+        {
+            var text = new StringBuilder();
+            text.Append(FormattableString.Invariant($"{Backend}: slots {Format(SlotsUsed)}/{Format(SlotsTotal)} used; "))
+                .Append(FormattableString.Invariant($"jobs {Queued} queued, {Running} running, {Succeeded} done, {Failed} failed"));
+            foreach (var line in lines)
+            {
+                text.AppendLine().Append(line);
+            }
+
+            return text.ToString();
+        }
+
+        private static string Format(int? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "?";
+    }
+}

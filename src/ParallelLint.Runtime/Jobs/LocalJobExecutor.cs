@@ -1,0 +1,215 @@
+using System;
+using System.Collections.Generic;
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Runtime.InteropServices;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace ParallelLint.Runtime.Jobs
+{
+    /// <summary>
+    /// Jobs as child processes of this one: each holds its cores out of <see cref="Cores.Available"/>, the rest wait
+    /// in a queue; a time limit or cancellation kills the job's whole process tree.
+    /// </summary>
+    internal sealed class LocalJobExecutor : JobExecutor
+    {
+        private readonly CoreSlots slots;
+
+        public LocalJobExecutor(JobExecutorOptions? options)
+            : base("local", options) => slots = new CoreSlots(Cores.Available, Options.MaxActive);
+
+        private protected override (int? Total, int? Used) Slots() => (slots.Total, slots.Used);
+
+        private protected override Task RunCoreAsync(IReadOnlyList<JobResult> results, string directory, CancellationToken cancellationToken) =>
+            Task.WhenAll(results.Select(result => RunJobAsync(result, cancellationToken)));
+
+        private async Task RunJobAsync(JobResult result, CancellationToken cancellationToken)
+        {
+            var stem = result.StandardOutputPath.Substring(0, result.StandardOutputPath.Length - ".out".Length);
+            for (var attempt = 1; ; attempt++)
+            {
+                var cores = await slots.AcquireAsync(result.Job.Cores, cancellationToken).ConfigureAwait(false);
+                (JobState State, string? Detail) outcome;
+                try
+                {
+                    var suffix = attempt == 1 ? "" : "." + attempt.ToString(CultureInfo.InvariantCulture);
+                    result.StandardOutputPath = stem + suffix + ".out";
+                    result.StandardErrorPath = stem + suffix + ".err";
+                    outcome = await RunAttemptAsync(result, attempt, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    slots.Release(cores);
+                }
+
+                if (outcome.State is JobState.Succeeded or JobState.Cancelled || attempt >= Options.MaxAttempts)
+                {
+                    Transition(result, outcome.State, outcome.Detail);
+                    cancellationToken.ThrowIfCancellationRequested();
+                    return;
+                }
+
+                Transition(result, JobState.Queued, outcome.Detail + "; retrying");
+            }
+        }
+
+        private async Task<(JobState State, string? Detail)> RunAttemptAsync(JobResult result, int attempt, CancellationToken cancellationToken)
+        {
+            var job = result.Job;
+            using var process = new Process { StartInfo = StartInfo(job), EnableRaisingEvents = true };
+            var exited = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            process.Exited += (_, _) => exited.TrySetResult(true);
+            result.Attempts = attempt;
+            result.Host = Environment.MachineName;
+            result.ExitCode = null;
+            try
+            {
+                process.Start();
+            }
+            catch (Exception e) when (e is Win32Exception or InvalidOperationException or IOException)
+            {
+                result.Started = result.Ended = DateTimeOffset.Now;
+                return (JobState.Failed, $"could not start '{job.Executable}': {e.Message}");
+            }
+
+            result.Started = DateTimeOffset.Now;
+            result.Id = process.Id.ToString(CultureInfo.InvariantCulture);
+            Transition(result, JobState.Running);
+
+            // The job reads an empty standard input rather than this process's.
+            process.StandardInput.Close();
+            var copies = Task.WhenAll(
+                CopyAsync(process.StandardOutput.BaseStream, result.StandardOutputPath),
+                CopyAsync(process.StandardError.BaseStream, result.StandardErrorPath));
+
+            using var limit = new CancellationTokenSource();
+            if (job.TimeLimit is { } timeLimit)
+            {
+                limit.CancelAfter(timeLimit);
+            }
+
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token);
+            var stopped = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            using (stop.Token.Register(() => stopped.TrySetResult(true)))
+            {
+                if (await Task.WhenAny(exited.Task, stopped.Task).ConfigureAwait(false) != exited.Task)
+                {
+                    KillTree(process);
+                    await exited.Task.ConfigureAwait(false);
+                }
+            }
+
+            // A grandchild that outlives the job may hold its output open: don't wait for it forever.
+            await Task.WhenAny(copies, Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
+            process.WaitForExit();
+            result.Ended = DateTimeOffset.Now;
+            result.ExitCode = process.ExitCode;
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return (JobState.Cancelled, "the run was cancelled");
+            }
+
+            if (limit.IsCancellationRequested)
+            {
+                return (JobState.TimedOut, $"stopped at its time limit of {job.TimeLimit}");
+            }
+
+            return process.ExitCode == 0 ? (JobState.Succeeded, null) : (JobState.Failed, ExitDetail(process.ExitCode));
+        }
+
+        internal static string ExitDetail(int code) =>
+            code > 128 && code < 160 && !RuntimeInformation.IsOSPlatform(OSPlatform.Windows)
+                ? $"exit code {code} (killed by signal {code - 128})"
+                : $"exit code {code}";
+
+        private static ProcessStartInfo StartInfo(Job job)
+        {
+            var startInfo = new ProcessStartInfo(job.Executable)
+            {
+                UseShellExecute = false,
+                RedirectStandardInput = true,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                WorkingDirectory = job.WorkingDirectory ?? "",
+            };
+#if NET
+            foreach (var argument in job.Arguments)
+            {
+                startInfo.ArgumentList.Add(argument);
+            }
+#else
+            startInfo.Arguments = string.Join(" ", job.Arguments.Select(Quote));
+#endif
+            ChildProcesses.LimitThreads(startInfo, job.Cores);
+            foreach (var variable in job.Environment)
+            {
+                startInfo.Environment[variable.Key] = variable.Value;
+            }
+
+            return startInfo;
+        }
+
+#if !NET
+        // The quoting that .NET (and the Windows C runtime) parses back into the same argument list.
+        private static string Quote(string argument)
+        {
+            if (argument.Length > 0 && argument.IndexOfAny(new[] { ' ', '\t', '\n', '\v', '"' }) < 0)
+            {
+                return argument;
+            }
+
+            var quoted = new System.Text.StringBuilder("\"");
+            for (var i = 0; i < argument.Length; i++)
+            {
+                var backslashes = 0;
+                while (i < argument.Length && argument[i] == '\\')
+                {
+                    backslashes++;
+                    i++;
+                }
+
+                if (i == argument.Length)
+                {
+                    quoted.Append('\\', backslashes * 2);
+                }
+                else if (argument[i] == '"')
+                {
+                    quoted.Append('\\', backslashes * 2 + 1).Append('"');
+                }
+                else
+                {
+                    quoted.Append('\\', backslashes).Append(argument[i]);
+                }
+            }
+
+            return quoted.Append('"').ToString();
+        }
+#endif
+
+        private static async Task CopyAsync(Stream from, string path)
+        {
+            using var to = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 4096, useAsync: true);
+            await from.CopyToAsync(to).ConfigureAwait(false);
+        }
+
+        private static void KillTree(Process process)
+        {
+            try
+            {
+#if NET
+                process.Kill(entireProcessTree: true);
+#else
+                process.Kill();
+#endif
+            }
+            catch (InvalidOperationException)
+            {
+                // It ended on its own meanwhile.
+            }
+        }
+    }
+}

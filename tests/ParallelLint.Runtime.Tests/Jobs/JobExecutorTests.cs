@@ -1,0 +1,227 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using ParallelLint.Runtime.Jobs;
+using Xunit;
+
+namespace ParallelLint.Runtime.Tests.Jobs;
+
+/// <summary>The same behaviour from every backend, with real processes and, for the grids, real daemons.</summary>
+public sealed class JobExecutorTests : IDisposable
+{
+    private readonly string scratch = Directory.CreateTempSubdirectory("parallellint-jobtests-").FullName;
+
+    public void Dispose() => Directory.Delete(scratch, recursive: true);
+
+    [SkippableTheory]
+    [MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
+    public async Task Many_jobs_go_through_few_slots_and_wait_in_the_queue(string backend)
+    {
+        var executor = Backends.Create(backend, new JobExecutorOptions { MaxActive = 2 });
+        var results = await executor.RunAllAsync(Enumerable.Range(0, 5).Select(i => new Job("sleep", "1") { Name = "nap" + i }));
+
+        Assert.All(results, result => Assert.Equal(JobState.Succeeded, result.State));
+        Assert.True(MostAtOnce(results) <= 2, Timeline(results));
+
+        // Five one-second jobs two at a time: the last ones waited for the first ones.
+        var first = results.Min(r => r.Ended!.Value);
+        Assert.True(results.Max(r => r.Started!.Value) >= first - TimeSpan.FromMilliseconds(200), Timeline(results));
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
+    public async Task A_job_gets_its_cores_and_wide_jobs_do_not_overlap(string backend)
+    {
+        var executor = Backends.Create(backend);
+        var show = "echo \"$OMP_NUM_THREADS $DOTNET_PROCESSOR_COUNT ${NSLOTS:-} ${SLURM_CPUS_PER_TASK:-}\"; sleep 1";
+        var results = await executor.RunAllAsync(Enumerable.Range(0, 2).Select(_ => new Job("sh", "-c", show) { Cores = 2 }));
+
+        Assert.All(results, result => Assert.Equal(JobState.Succeeded, result.State));
+        var seen = File.ReadAllText(results[0].StandardOutputPath).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal("2", seen[0]);
+        Assert.Equal("2", seen[1]);
+        if (backend != "local")
+        {
+            // The scheduler's own allocation: NSLOTS on SGE, SLURM_CPUS_PER_TASK on Slurm.
+            Assert.Equal("2", seen[2]);
+        }
+
+        // This machine and these grids have two cores: two 2-core jobs run one after the other.
+        Assert.Equal(1, MostAtOnce(results));
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
+    public async Task Exit_codes_are_reported(string backend)
+    {
+        var executor = Backends.Create(backend);
+        var results = await executor.RunAllAsync(new[] { new Job("sh", "-c", "exit 3"), new Job("true") });
+
+        Assert.Equal(JobState.Failed, results[0].State);
+        Assert.Equal(3, results[0].ExitCode);
+        Assert.Equal(JobState.Succeeded, results[1].State);
+        Assert.Equal(0, results[1].ExitCode);
+        Assert.All(results, result => Assert.Equal(1, result.Attempts));
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
+    public async Task A_job_killed_mid_run_is_reported_and_retried_when_asked(string backend)
+    {
+        var executor = Backends.Create(backend, new JobExecutorOptions { MaxAttempts = 2 });
+        var pidFile = Path.Combine(scratch, "pid");
+
+        // The first attempt waits to be killed; the second finds it was and succeeds.
+        var script = "if [ -e \"$1.killed\" ]; then exit 0; fi; touch \"$1.killed\"; echo $$ > \"$1\"; exec sleep 60";
+        var run = executor.RunAsync(new Job("sh", "-c", script, "sh", pidFile) { Name = "victim" });
+        var pid = await WaitForPid(pidFile);
+        Process.GetProcessById(pid).Kill(); // SIGKILL
+        var result = await run;
+
+        Assert.Equal(JobState.Succeeded, result.State);
+        Assert.Equal(2, result.Attempts);
+        Assert.Contains("killed by signal 9", result.Detail);
+
+        // Without retries the kill is the job's end.
+        File.Delete(pidFile + ".killed");
+        File.Delete(pidFile);
+        var once = Backends.Create(backend);
+        run = once.RunAsync(new Job("sh", "-c", script, "sh", pidFile));
+        Process.GetProcessById(await WaitForPid(pidFile)).Kill();
+        result = await run;
+        Assert.Equal(JobState.Failed, result.State);
+        Assert.Equal(137, result.ExitCode);
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
+    public async Task Cancelling_stops_every_job_and_leaves_nothing_running_or_queued(string backend)
+    {
+        var executor = Backends.Create(backend, new JobExecutorOptions { MaxActive = 1 });
+        var marker = Path.Combine(scratch, "started");
+        using var cancel = new CancellationTokenSource();
+        var run = executor.RunAllAsync(Enumerable.Range(0, 3).Select(i => new Job("sh", "-c", "touch \"$1\"; exec sleep 60", "sh", marker + i) { Name = "long" + i }), cancel.Token);
+        await WaitFor(() => File.Exists(marker + "0"));
+        cancel.Cancel();
+
+        var cancelled = await Assert.ThrowsAsync<JobsCancelledException>(() => run);
+        Assert.All(cancelled.Results, result => Assert.Equal(JobState.Cancelled, result.State));
+        Assert.DoesNotContain(Ps(), line => line.Contains("sleep 60"));
+        var ids = cancelled.Results.Where(r => r.Id is not null).Select(r => r.Id!.Split('.', '_')[0]).Distinct();
+        var queue = Backends.Queue(backend);
+        Assert.All(ids, id => Assert.DoesNotContain(" " + id + " ", " " + queue.Replace('\n', ' ') + " "));
+        Assert.False(File.Exists(marker + "2"), "a queued job started after the cancellation");
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
+    public async Task A_job_over_its_time_limit_is_stopped(string backend)
+    {
+        var executor = Backends.Create(backend);
+        var clock = Stopwatch.StartNew();
+        var result = await executor.RunAsync(new Job("sleep", "60") { TimeLimit = TimeSpan.FromSeconds(2) });
+
+        Assert.Equal(JobState.TimedOut, result.State);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(40), $"took {clock.Elapsed}");
+        Assert.DoesNotContain(Ps(), line => line.Contains("sleep 60"));
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
+    public async Task Arguments_pass_through_unchanged_and_no_shell_sees_them(string backend)
+    {
+        var executor = Backends.Create(backend);
+        var injected = Path.Combine(scratch, "injected");
+        var arguments = new[]
+        {
+            "two words", "quote\" and 'single'", "semi;colon && true", $"$(touch {injected})", $"`touch {injected}`",
+            "new\nline", "tab\there", "ünïcødé ✓ 日本", "back\\slash\\", "", "*", "$HOME", "-c",
+        };
+        var result = await executor.RunAsync(new Job("sh", new[] { "-c", "printf '%s\\0' \"$@\"", "sh" }.Concat(arguments)));
+
+        Assert.Equal(JobState.Succeeded, result.State);
+        var echoed = File.ReadAllText(result.StandardOutputPath).Split('\0')[..^1];
+        Assert.Equal(arguments, echoed);
+        Assert.False(File.Exists(injected));
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
+    public async Task Staged_data_is_written_once_readable_by_every_job_and_private(string backend)
+    {
+        var executor = Backends.Create(backend);
+        var path = executor.Stage("design.csv", "id,dose\n1,10\n");
+        var results = await executor.RunAllAsync(Enumerable.Range(0, 3).Select(_ => new Job("cat", path)));
+
+        Assert.All(results, result => Assert.Equal("id,dose\n1,10\n", File.ReadAllText(result.StandardOutputPath)));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.GetDirectoryName(path)!));
+        if (Environment.UserName == "root" && File.Exists("/usr/sbin/runuser"))
+        {
+            // Another user cannot read it.
+            using var other = Process.Start(new ProcessStartInfo("/usr/sbin/runuser", $"-u nobody -- cat {path}") { RedirectStandardError = true })!;
+            other.WaitForExit();
+            Assert.NotEqual(0, other.ExitCode);
+        }
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Backends.Grids), MemberType = typeof(Backends))]
+    public async Task Similar_jobs_go_out_as_one_array_job(string backend)
+    {
+        var executor = Backends.Create(backend);
+        var results = await executor.RunAllAsync(Enumerable.Range(1, 4).Select(i => new Job("sh", "-c", "exit $1", "sh", (i % 2 * 5).ToString())));
+
+        var arrays = results.Select(r => r.Id!.Split('.', '_')[0]).Distinct().ToList();
+        Assert.Single(arrays);
+        Assert.Equal(new[] { "1", "2", "3", "4" }, results.Select(r => r.Id!.Split('.', '_')[1]));
+        Assert.Equal(new int?[] { 5, 0, 5, 0 }, results.Select(r => r.ExitCode));
+        Assert.All(results, result => Assert.False(string.IsNullOrEmpty(result.Host)));
+    }
+
+    private static int MostAtOnce(IReadOnlyList<JobResult> results)
+    {
+        // Sweep over starts (+1) and ends (-1); an end at the same instant as a start comes first.
+        var events = results.SelectMany(r => new[] { (Time: r.Started!.Value, Delta: 1), (Time: r.Ended!.Value, Delta: -1) })
+            .OrderBy(e => e.Time).ThenBy(e => e.Delta);
+        int current = 0, most = 0;
+        foreach (var (_, delta) in events)
+        {
+            current += delta;
+            most = Math.Max(most, current);
+        }
+
+        return most;
+    }
+
+    private static string Timeline(IEnumerable<JobResult> results) =>
+        string.Join("; ", results.Select(r => $"{r.Job.Name} {r.Started:HH:mm:ss.fff}-{r.Ended:HH:mm:ss.fff}"));
+
+    private static async Task<int> WaitForPid(string path)
+    {
+        await WaitFor(() => File.Exists(path) && File.ReadAllText(path).Trim().Length > 0);
+        return int.Parse(File.ReadAllText(path).Trim());
+    }
+
+    private static async Task WaitFor(Func<bool> condition)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "timed out waiting for the job to start");
+            await Task.Delay(100);
+        }
+    }
+
+    private static string[] Ps()
+    {
+        using var ps = Process.Start(new ProcessStartInfo("ps", "-eo args") { RedirectStandardOutput = true })!;
+        var lines = ps.StandardOutput.ReadToEnd().Split('\n');
+        ps.WaitForExit();
+        return lines;
+    }
+}
