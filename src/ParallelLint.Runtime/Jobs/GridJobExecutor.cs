@@ -48,10 +48,10 @@ namespace ParallelLint.Runtime.Jobs
 
         private async Task SubmitAsync(List<(JobResult Result, int Attempt)> jobs, string directory, string launcher, List<GridTask> tasks, CancellationToken cancellationToken)
         {
-            foreach (var group in jobs.GroupBy(job => (job.Result.Job.Cores, job.Result.Job.TimeLimit)))
+            foreach (var group in jobs.GroupBy(job => (job.Result.Job.Cores, job.Result.Job.TimeLimit, job.Attempt)))
             {
                 var members = group.ToList();
-                var attempt = members[0].Attempt;
+                var attempt = group.Key.Attempt;
                 var folder = PrivateFiles.CreateDirectory(Path.Combine(directory, "submission-" + (tasks.Select(t => t.Submission).Distinct().Count() + 1).ToString(CultureInfo.InvariantCulture)));
                 for (var i = 0; i < members.Count; i++)
                 {

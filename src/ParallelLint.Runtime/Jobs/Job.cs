@@ -133,7 +133,7 @@ namespace ParallelLint.Runtime.Jobs
         /// <summary>The scheduler's id of the last attempt (<c>12.3</c> for task 3 of SGE job 12, <c>12_3</c> on Slurm), or the process id locally.</summary>
         public string? Id { get; internal set; }
 
-        /// <summary>Why the job failed, was lost or could not start, in words.</summary>
+        /// <summary>Why the job failed, was lost or could not start, or why an earlier attempt of a retried job did, in words.</summary>
         public string? Detail { get; internal set; }
 
         /// <inheritdoc/>
