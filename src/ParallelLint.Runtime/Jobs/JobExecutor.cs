@@ -85,7 +85,10 @@ namespace ParallelLint.Runtime.Jobs
                 throw new ArgumentException("A job is null.", nameof(jobs));
             }
 
-            var directory = PrivateFiles.CreateDirectory(Path.Combine(WorkDirectory(), "run-" + Interlocked.Increment(ref runs).ToString(CultureInfo.InvariantCulture)));
+            // Unique even when several executors (or processes) share a work directory: stale markers must never be read.
+            var directory = PrivateFiles.CreateDirectory(Path.Combine(
+                WorkDirectory(),
+                FormattableString.Invariant($"run-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Interlocked.Increment(ref runs)}-{Guid.NewGuid().ToString("N").Substring(0, 8)}")));
             var results = list.Select((job, i) =>
             {
                 var stem = Path.Combine(directory, FileStem(i, job));

@@ -170,6 +170,18 @@ public sealed class JobExecutorTests : IDisposable
     }
 
     [SkippableTheory]
+    [MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
+    public async Task Executors_sharing_a_work_directory_never_see_each_others_files(string backend)
+    {
+        var shared = Path.Combine(scratch, "work");
+        var first = await Backends.Create(backend, new JobExecutorOptions { WorkDirectory = shared }).RunAsync(new Job("sh", "-c", "echo one"));
+        var second = await Backends.Create(backend, new JobExecutorOptions { WorkDirectory = shared }).RunAsync(new Job("sh", "-c", "echo two; exit 4"));
+
+        Assert.Equal((JobState.Succeeded, "one\n"), (first.State, File.ReadAllText(first.StandardOutputPath)));
+        Assert.Equal((JobState.Failed, 4, "two\n"), (second.State, second.ExitCode, File.ReadAllText(second.StandardOutputPath)));
+    }
+
+    [SkippableTheory]
     [MemberData(nameof(Backends.Grids), MemberType = typeof(Backends))]
     public async Task Similar_jobs_go_out_as_one_array_job(string backend)
     {
