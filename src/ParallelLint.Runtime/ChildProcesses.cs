@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
+using System.Linq;
+using System.Text;
 
 namespace ParallelLint.Runtime
 {
@@ -47,6 +49,71 @@ namespace ParallelLint.Runtime
             {
                 environment[name] = value;
             }
+        }
+
+        /// <summary>Passes <paramref name="arguments"/> so that the child receives each one unchanged.</summary>
+        internal static void AddArguments(ProcessStartInfo startInfo, IEnumerable<string> arguments)
+        {
+#if NET
+            foreach (var argument in arguments)
+            {
+                startInfo.ArgumentList.Add(argument);
+            }
+#else
+            startInfo.Arguments = string.Join(" ", arguments.Select(Quote));
+#endif
+        }
+
+        /// <summary>Kills the process and, where the platform allows (.NET 5+), every process it started.</summary>
+        internal static void KillTree(Process process)
+        {
+            try
+            {
+#if NET
+                process.Kill(entireProcessTree: true);
+#else
+                process.Kill();
+#endif
+            }
+            catch (InvalidOperationException)
+            {
+                // It ended on its own meanwhile.
+            }
+        }
+
+        // The quoting that .NET (and the Windows C runtime) parses back into the same argument list.
+        private static string Quote(string argument)
+        {
+            if (argument.Length > 0 && argument.IndexOfAny(new[] { ' ', '\t', '\n', '\v', '"' }) < 0)
+            {
+                return argument;
+            }
+
+            var quoted = new StringBuilder("\"");
+            for (var i = 0; i < argument.Length; i++)
+            {
+                var backslashes = 0;
+                while (i < argument.Length && argument[i] == '\\')
+                {
+                    backslashes++;
+                    i++;
+                }
+
+                if (i == argument.Length)
+                {
+                    quoted.Append('\\', backslashes * 2);
+                }
+                else if (argument[i] == '"')
+                {
+                    quoted.Append('\\', backslashes * 2 + 1).Append('"');
+                }
+                else
+                {
+                    quoted.Append('\\', backslashes).Append(argument[i]);
+                }
+            }
+
+            return quoted.Append('"').ToString();
         }
     }
 }

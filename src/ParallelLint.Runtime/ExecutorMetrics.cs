@@ -10,7 +10,8 @@ namespace ParallelLint.Runtime
     {
         public const string MeterName = "ParallelLint.Runtime";
 
-        private static readonly Meter Meter = new(MeterName);
+        /// <summary>The runtime's one meter, shared with the job executors' instruments.</summary>
+        internal static readonly Meter Meter = new(MeterName);
 
         /// <summary>Items handed to a run whose count is known up front and not started yet.</summary>
         public static readonly UpDownCounter<long> Queued = Meter.CreateUpDownCounter<long>("parallellint.executor.items.queued", "{item}");

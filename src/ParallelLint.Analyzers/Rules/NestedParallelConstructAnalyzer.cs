@@ -42,7 +42,7 @@ namespace ParallelLint.Analyzers
                     {
                         if (constructs.Recognize(context.Operation) is { } construct)
                         {
-                            Analyze(context, construct, constructs, blocks.GetValue(Root(context.Operation), root => new BlockFacts(root)));
+                            Analyze(context, construct, constructs, blocks.GetValue(Root(context.Operation), root => new BlockFacts(root, constructs)));
                         }
                     },
                     OperationKind.Invocation,
@@ -52,25 +52,22 @@ namespace ParallelLint.Analyzers
 
         private static void Analyze(OperationAnalysisContext context, ParallelConstruct inner, ParallelConstructs constructs, BlockFacts block)
         {
-            // Options objects, tasks and threads kept in locals: their degree, start and join are followed.
-            var locals = block.Locals;
-            if (!constructs.DegreeOf(inner, locals).IsParallel() ||
-                EnclosingParallelConstruct(inner, constructs, locals) is not { } outer)
+            if (!block.OuterOf.TryGetValue(inner.Operation, out var outer))
             {
                 return;
             }
 
             // Count the levels above the outer one too: the bounding fix only splits a chain of two.
             var levels = 2;
-            for (var above = EnclosingParallelConstruct(outer, constructs, locals, requireUnbounded: false);
+            for (var above = EnclosingParallelConstruct(outer, constructs, block.Locals, requireUnbounded: false);
                  above is not null;
-                 above = EnclosingParallelConstruct(above, constructs, locals, requireUnbounded: false))
+                 above = EnclosingParallelConstruct(above, constructs, block.Locals, requireUnbounded: false))
             {
                 levels++;
             }
 
             // A level that itself encloses parallel work makes the chain longer than two as well.
-            if (block.Outers(constructs).Contains(inner.Operation))
+            if (block.Outers.Contains(inner.Operation))
             {
                 levels++;
             }
@@ -94,47 +91,31 @@ namespace ParallelLint.Analyzers
             return operation;
         }
 
+        /// <summary>One block's locals and nestings, found in one walk and read by every construct of the block.</summary>
         private sealed class BlockFacts
         {
-            private readonly IOperation root;
-            private LocalUsages? locals;
-            private HashSet<IOperation>? outers;
-
-            public BlockFacts(IOperation root) => this.root = root;
-
-            public LocalUsages Locals
+            public BlockFacts(IOperation root, ParallelConstructs constructs)
             {
-                get
+                // Options objects, tasks and threads kept in locals: their degree, start and join are followed.
+                Locals = LocalUsages.Of(new[] { root });
+                foreach (var operation in root.DescendantsAndSelf())
                 {
-                    lock (this)
+                    if (constructs.Recognize(operation) is { } inner && constructs.DegreeOf(inner, Locals).IsParallel() &&
+                        EnclosingParallelConstruct(inner, constructs, Locals) is { } outer)
                     {
-                        return locals ??= LocalUsages.Of(new[] { root });
+                        OuterOf[operation] = outer;
+                        Outers.Add(outer.Operation);
                     }
                 }
             }
 
-            /// <summary>The constructs of the block that directly enclose another (parallel) one.</summary>
-            public HashSet<IOperation> Outers(ParallelConstructs constructs)
-            {
-                var usages = Locals;
-                lock (this)
-                {
-                    if (outers is null)
-                    {
-                        outers = new HashSet<IOperation>();
-                        foreach (var operation in root.DescendantsAndSelf())
-                        {
-                            if (constructs.Recognize(operation) is { } inner && constructs.DegreeOf(inner, usages).IsParallel() &&
-                                EnclosingParallelConstruct(inner, constructs, usages) is { } outer)
-                            {
-                                outers.Add(outer.Operation);
-                            }
-                        }
-                    }
+            public LocalUsages Locals { get; }
 
-                    return outers;
-                }
-            }
+            /// <summary>Each reported construct's nearest enclosing parallel construct.</summary>
+            public Dictionary<IOperation, ParallelConstruct> OuterOf { get; } = new();
+
+            /// <summary>The constructs that directly enclose another (parallel) one.</summary>
+            public HashSet<IOperation> Outers { get; } = new();
         }
 
         /// <summary>

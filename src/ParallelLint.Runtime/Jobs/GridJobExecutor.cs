@@ -22,6 +22,7 @@ namespace ParallelLint.Runtime.Jobs
 
         private readonly Scheduler scheduler;
         private (int Total, int Used)? slots;
+        private int submissions;
 
         public GridJobExecutor(Scheduler scheduler, JobExecutorOptions? options)
             : base(scheduler.Name, options) => this.scheduler = scheduler;
@@ -52,7 +53,7 @@ namespace ParallelLint.Runtime.Jobs
             {
                 var members = group.ToList();
                 var attempt = group.Key.Attempt;
-                var folder = PrivateFiles.CreateDirectory(Path.Combine(directory, "submission-" + (tasks.Select(t => t.Submission).Distinct().Count() + 1).ToString(CultureInfo.InvariantCulture)));
+                var folder = PrivateFiles.CreateDirectory(Path.Combine(directory, "submission-" + Interlocked.Increment(ref submissions).ToString(CultureInfo.InvariantCulture)));
                 for (var i = 0; i < members.Count; i++)
                 {
                     WriteTask(folder, i + 1, members[i].Result.Job);
@@ -151,26 +152,33 @@ namespace ParallelLint.Runtime.Jobs
             }
         }
 
-        /// <summary>Reads the launcher's markers: started (host, time) and ended (exit code, time).</summary>
+        /// <summary>
+        /// Reads the launcher's markers: started (host, time) and ended (exit code, time). Each submission directory is
+        /// listed once, and only markers that exist are read.
+        /// </summary>
         private bool ReadMarkers(IEnumerable<GridTask> tasks)
         {
             var changed = false;
-            foreach (var task in tasks.Where(task => !task.Done))
+            foreach (var submission in tasks.Where(task => !task.Done).GroupBy(task => task.Submission))
             {
-                var result = task.Result;
-                if (result.State == JobState.Queued && ReadMarker(task.File("start")) is { } start)
+                var present = new HashSet<string>(Directory.EnumerateFiles(submission.Key.Directory).Select(path => Path.GetFileName(path)), StringComparer.Ordinal);
+                foreach (var task in submission)
                 {
-                    result.Host = start.First;
-                    result.Started = start.Time;
-                    Transition(result, JobState.Running);
-                    changed = true;
-                }
+                    var result = task.Result;
+                    if (result.State == JobState.Queued && present.Contains(task.FileName("start")) && ReadMarker(task.File("start")) is { } start)
+                    {
+                        result.Host = start.First;
+                        result.Started = start.Time;
+                        Transition(result, JobState.Running);
+                        changed = true;
+                    }
 
-                if (ReadMarker(task.File("exit")) is { } exit && ParseCode(exit.First) is { } code)
-                {
-                    result.Ended = exit.Time;
-                    Finish(task, Outcome(result, code), code);
-                    changed = true;
+                    if (present.Contains(task.FileName("exit")) && ReadMarker(task.File("exit")) is { } exit && ParseCode(exit.First) is { } code)
+                    {
+                        result.Ended = exit.Time;
+                        Finish(task, Outcome(result, code), code);
+                        changed = true;
+                    }
                 }
             }
 
@@ -231,49 +239,23 @@ namespace ParallelLint.Runtime.Jobs
                 return (JobState.TimedOut, $"stopped at its time limit of {limit}");
             }
 
-            return code == 0 ? (JobState.Succeeded, null) : (JobState.Failed, LocalJobExecutor.ExitDetail(code));
+            return code == 0 ? (JobState.Succeeded, null) : (JobState.Failed, JobResult.DescribeExit(code));
         }
 
         private async Task CancelAsync(List<GridTask> tasks)
         {
-            // A failure waiting for its retry ends as it failed: the retry will not come.
-            foreach (var task in tasks.Where(task => task.AwaitsRetry))
-            {
-                task.AwaitsRetry = false;
-                Transition(task.Result, task.Outcome.State, task.Outcome.Detail);
-            }
-
             var open = tasks.Where(task => !task.Done).ToList();
             var ids = open.Select(task => task.JobId).Distinct().ToList();
-            if (ids.Count == 0)
+            if (ids.Count > 0)
             {
-                return;
+                await scheduler.CancelAsync(ids).ConfigureAwait(false);
+                await WaitUntilGoneAsync(ids).ConfigureAwait(false);
+
+                // Jobs that ended just before the cancellation keep their real end.
+                ReadMarkers(open);
             }
 
-            await scheduler.CancelAsync(ids).ConfigureAwait(false);
-
-            // Wait (bounded) until the scheduler has really let go of them, so that nothing runs after we return.
-            var deadline = DateTimeOffset.Now + TimeSpan.FromSeconds(60);
-            while (DateTimeOffset.Now < deadline)
-            {
-                try
-                {
-                    if (!(await scheduler.ActiveAsync(CancellationToken.None).ConfigureAwait(false)).Overlaps(ids))
-                    {
-                        break;
-                    }
-                }
-                catch (JobSchedulerException)
-                {
-                    break;
-                }
-
-                await Task.Delay(TimeSpan.FromMilliseconds(250)).ConfigureAwait(false);
-            }
-
-            // Jobs that ended just before the cancellation keep their real end.
-            ReadMarkers(open);
-            foreach (var task in open)
+            foreach (var task in tasks)
             {
                 if (!task.Done)
                 {
@@ -283,9 +265,32 @@ namespace ParallelLint.Runtime.Jobs
                 }
                 else if (task.AwaitsRetry)
                 {
+                    // A failure waiting for its retry ends as it failed: the retry will not come.
                     task.AwaitsRetry = false;
                     Transition(task.Result, task.Outcome.State, task.Outcome.Detail);
                 }
+            }
+        }
+
+        /// <summary>Waits (bounded) until the scheduler has really let go of <paramref name="ids"/>, so that nothing runs after a run returns.</summary>
+        private async Task WaitUntilGoneAsync(List<string> ids)
+        {
+            var deadline = DateTimeOffset.Now + TimeSpan.FromSeconds(60);
+            while (DateTimeOffset.Now < deadline)
+            {
+                try
+                {
+                    if (!(await scheduler.ActiveAsync(CancellationToken.None).ConfigureAwait(false)).Overlaps(ids))
+                    {
+                        return;
+                    }
+                }
+                catch (JobSchedulerException)
+                {
+                    return;
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(250)).ConfigureAwait(false);
             }
         }
 
@@ -294,17 +299,10 @@ namespace ParallelLint.Runtime.Jobs
             // NUL-separated: any byte but NUL, newlines included, passes through unchanged.
             var limit = job.TimeLimit is { } timeLimit ? ((int)Math.Ceiling(timeLimit.TotalSeconds)).ToString(CultureInfo.InvariantCulture) : "";
             var command = new[] { limit, job.WorkingDirectory ?? Directory.GetCurrentDirectory(), job.Executable }.Concat(job.Arguments);
-            var environment = new Dictionary<string, string>(StringComparer.Ordinal);
-            ChildProcesses.LimitThreads(environment!, job.Cores);
-            foreach (var variable in job.Environment)
-            {
-                environment[variable.Key] = variable.Value;
-            }
-
             var utf8 = new UTF8Encoding(false);
             var stem = Path.Combine(folder, number.ToString(CultureInfo.InvariantCulture));
             PrivateFiles.WriteAllBytes(stem + ".args", utf8.GetBytes(string.Concat(command.Select(part => part + "\0"))));
-            PrivateFiles.WriteAllBytes(stem + ".env", utf8.GetBytes(string.Concat(environment.Select(pair => pair.Key + "=" + pair.Value + "\0"))));
+            PrivateFiles.WriteAllBytes(stem + ".env", utf8.GetBytes(string.Concat(job.ChildEnvironment().Select(pair => pair.Key + "=" + pair.Value + "\0"))));
         }
 
         private static (string First, DateTimeOffset Time)? ReadMarker(string path)
@@ -379,7 +377,9 @@ namespace ParallelLint.Runtime.Jobs
             public bool AwaitsRetry { get; set; }
             public DateTimeOffset? GoneSince { get; set; }
 
-            public string File(string kind) => Path.Combine(Submission.Directory, Number.ToString(CultureInfo.InvariantCulture) + "." + kind);
+            public string FileName(string kind) => Number.ToString(CultureInfo.InvariantCulture) + "." + kind;
+
+            public string File(string kind) => Path.Combine(Submission.Directory, FileName(kind));
         }
     }
 }

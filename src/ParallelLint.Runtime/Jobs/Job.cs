@@ -66,6 +66,19 @@ namespace ParallelLint.Runtime.Jobs
         public TimeSpan? TimeLimit { get; set; }
 
         internal string DisplayName => Name ?? System.IO.Path.GetFileNameWithoutExtension(Executable);
+
+        /// <summary>What the job's process gets on top of the inherited environment: the thread variables, then <see cref="Environment"/>.</summary>
+        internal Dictionary<string, string> ChildEnvironment()
+        {
+            var environment = new Dictionary<string, string?>(StringComparer.Ordinal);
+            ChildProcesses.LimitThreads(environment, Cores);
+            foreach (var variable in Environment)
+            {
+                environment[variable.Key] = variable.Value;
+            }
+
+            return environment!;
+        }
     }
 
     /// <summary>Where a job is; the last four are final, and every submitted job ends in exactly one of them.</summary>
@@ -135,6 +148,12 @@ namespace ParallelLint.Runtime.Jobs
 
         /// <summary>Why the job failed, was lost or could not start, or why an earlier attempt of a retried job did, in words.</summary>
         public string? Detail { get; internal set; }
+
+        /// <summary>An exit code in words: <c>exit code 137 (killed by signal 9)</c> on Unix.</summary>
+        internal static string DescribeExit(int code) =>
+            code > 128 && code < 160 && !System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Windows)
+                ? $"exit code {code} (killed by signal {code - 128})"
+                : $"exit code {code}";
 
         /// <inheritdoc/>
         public override string ToString() =>

@@ -6,7 +6,7 @@ namespace ParallelLint.Runtime.Jobs
     /// <summary>The job executors' instruments, on the runtime's meter, tagged with the backend.</summary>
     internal static class JobMetrics
     {
-        private static readonly Meter Meter = new(ExecutorMetrics.MeterName);
+        private static readonly Meter Meter = ExecutorMetrics.Meter;
 
         private static readonly UpDownCounter<long> Queued = Meter.CreateUpDownCounter<long>("parallellint.jobs.queued", "{job}");
         private static readonly UpDownCounter<long> Running = Meter.CreateUpDownCounter<long>("parallellint.jobs.running", "{job}");

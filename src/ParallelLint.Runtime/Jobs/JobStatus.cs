@@ -9,7 +9,7 @@ namespace ParallelLint.Runtime.Jobs
     /// <summary>A snapshot of an executor's jobs and slots, like <c>qstat -f</c>.</summary>
     public sealed class JobStatus
     {
-        private readonly string[] lines;
+        private readonly (string? Id, string Name, JobState State, string? Host)[] rows;
 
         internal JobStatus(string backend, int? slotsTotal, int? slotsUsed, IReadOnlyList<JobResult> jobs)
         {
@@ -18,12 +18,12 @@ namespace ParallelLint.Runtime.Jobs
             SlotsUsed = slotsUsed;
             Jobs = jobs;
 
-            // Counted and written now: the results go on changing after the snapshot.
+            // Counted and copied now: the results go on changing after the snapshot.
             Queued = jobs.Count(job => job.State == JobState.Queued);
             Running = jobs.Count(job => job.State == JobState.Running);
             Succeeded = jobs.Count(job => job.State == JobState.Succeeded);
             Failed = jobs.Count - Queued - Running - Succeeded;
-            lines = jobs.Select(job => FormattableString.Invariant($"  {job.Id ?? "-",-10} {job.Job.DisplayName,-24} {job.State,-9} {job.Host ?? ""}")).ToArray();
+            rows = jobs.Select(job => (job.Id, job.Job.DisplayName, job.State, job.Host)).ToArray();
         }
 
         /// <summary><c>local</c>, <c>sge</c> or <c>slurm</c>.</summary>
@@ -56,9 +56,9 @@ namespace ParallelLint.Runtime.Jobs
             var text = new StringBuilder();
             text.Append(FormattableString.Invariant($"{Backend}: slots {Format(SlotsUsed)}/{Format(SlotsTotal)} used; "))
                 .Append(FormattableString.Invariant($"jobs {Queued} queued, {Running} running, {Succeeded} done, {Failed} failed"));
-            foreach (var line in lines)
+            foreach (var (id, name, state, host) in rows)
             {
-                text.AppendLine().Append(line);
+                text.AppendLine().Append(FormattableString.Invariant($"  {id ?? "-",-10} {name,-24} {state,-9} {host ?? ""}"));
             }
 
             return text.ToString();

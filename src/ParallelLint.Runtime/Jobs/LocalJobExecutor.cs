@@ -5,7 +5,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -98,7 +97,7 @@ namespace ParallelLint.Runtime.Jobs
             {
                 if (await Task.WhenAny(exited.Task, stopped.Task).ConfigureAwait(false) != exited.Task)
                 {
-                    KillTree(process);
+                    ChildProcesses.KillTree(process);
                     await exited.Task.ConfigureAwait(false);
                 }
             }
@@ -118,13 +117,8 @@ namespace ParallelLint.Runtime.Jobs
                 return (JobState.TimedOut, $"stopped at its time limit of {job.TimeLimit}");
             }
 
-            return process.ExitCode == 0 ? (JobState.Succeeded, null) : (JobState.Failed, ExitDetail(process.ExitCode));
+            return process.ExitCode == 0 ? (JobState.Succeeded, null) : (JobState.Failed, JobResult.DescribeExit(process.ExitCode));
         }
-
-        internal static string ExitDetail(int code) =>
-            code > 128 && code < 160 && !RuntimeInformation.IsOSPlatform(OSPlatform.Windows)
-                ? $"exit code {code} (killed by signal {code - 128})"
-                : $"exit code {code}";
 
         private static ProcessStartInfo StartInfo(Job job)
         {
@@ -136,16 +130,8 @@ namespace ParallelLint.Runtime.Jobs
                 RedirectStandardError = true,
                 WorkingDirectory = job.WorkingDirectory ?? "",
             };
-#if NET
-            foreach (var argument in job.Arguments)
-            {
-                startInfo.ArgumentList.Add(argument);
-            }
-#else
-            startInfo.Arguments = string.Join(" ", job.Arguments.Select(Quote));
-#endif
-            ChildProcesses.LimitThreads(startInfo, job.Cores);
-            foreach (var variable in job.Environment)
+            ChildProcesses.AddArguments(startInfo, job.Arguments);
+            foreach (var variable in job.ChildEnvironment())
             {
                 startInfo.Environment[variable.Key] = variable.Value;
             }
@@ -153,63 +139,10 @@ namespace ParallelLint.Runtime.Jobs
             return startInfo;
         }
 
-#if !NET
-        // The quoting that .NET (and the Windows C runtime) parses back into the same argument list.
-        private static string Quote(string argument)
-        {
-            if (argument.Length > 0 && argument.IndexOfAny(new[] { ' ', '\t', '\n', '\v', '"' }) < 0)
-            {
-                return argument;
-            }
-
-            var quoted = new System.Text.StringBuilder("\"");
-            for (var i = 0; i < argument.Length; i++)
-            {
-                var backslashes = 0;
-                while (i < argument.Length && argument[i] == '\\')
-                {
-                    backslashes++;
-                    i++;
-                }
-
-                if (i == argument.Length)
-                {
-                    quoted.Append('\\', backslashes * 2);
-                }
-                else if (argument[i] == '"')
-                {
-                    quoted.Append('\\', backslashes * 2 + 1).Append('"');
-                }
-                else
-                {
-                    quoted.Append('\\', backslashes).Append(argument[i]);
-                }
-            }
-
-            return quoted.Append('"').ToString();
-        }
-#endif
-
         private static async Task CopyAsync(Stream from, string path)
         {
             using var to = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 4096, useAsync: true);
             await from.CopyToAsync(to).ConfigureAwait(false);
-        }
-
-        private static void KillTree(Process process)
-        {
-            try
-            {
-#if NET
-                process.Kill(entireProcessTree: true);
-#else
-                process.Kill();
-#endif
-            }
-            catch (InvalidOperationException)
-            {
-                // It ended on its own meanwhile.
-            }
         }
     }
 }

@@ -53,14 +53,7 @@ namespace ParallelLint.Runtime.Jobs
                 RedirectStandardError = true,
                 RedirectStandardInput = true,
             };
-#if NET
-            foreach (var argument in args)
-            {
-                startInfo.ArgumentList.Add(argument);
-            }
-#else
-            startInfo.Arguments = string.Join(" ", args.Select(a => "\"" + a.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\""));
-#endif
+            ChildProcesses.AddArguments(startInfo, args);
             using var process = new Process { StartInfo = startInfo };
             try
             {
@@ -77,16 +70,7 @@ namespace ParallelLint.Runtime.Jobs
             process.StandardInput.Close();
             var stdout = process.StandardOutput.ReadToEndAsync();
             var stderr = process.StandardError.ReadToEndAsync();
-            using (cancellationToken.Register(() =>
-            {
-                try
-                {
-                    process.Kill();
-                }
-                catch (InvalidOperationException)
-                {
-                }
-            }))
+            using (cancellationToken.Register(() => ChildProcesses.KillTree(process)))
             {
                 await Task.WhenAll(stdout, stderr).ConfigureAwait(false);
                 process.WaitForExit();

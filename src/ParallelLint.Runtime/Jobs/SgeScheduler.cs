@@ -152,13 +152,13 @@ namespace ParallelLint.Runtime.Jobs
             {
                 return exit == 0
                     ? new TaskAccounting(JobState.Succeeded, 0, host, null)
-                    : new TaskAccounting(JobState.Failed, exit, host, exit is { } e ? LocalJobExecutor.ExitDetail(e) : "no exit status");
+                    : new TaskAccounting(JobState.Failed, exit, host, exit is { } e ? JobResult.DescribeExit(e) : "no exit status");
             }
 
             // 37: the qmaster enforced h_rt; 100 with 137: killed (qdel or a signal); others: the job could not run.
             return code == 37
                 ? new TaskAccounting(JobState.TimedOut, exit, host, "SGE stopped it at its time limit (h_rt)")
-                : new TaskAccounting(JobState.Failed, exit, host, $"SGE reports failed {failed}" + (exit is { } status ? $", {LocalJobExecutor.ExitDetail(status)}" : ""));
+                : new TaskAccounting(JobState.Failed, exit, host, $"SGE reports failed {failed}" + (exit is { } status ? $", {JobResult.DescribeExit(status)}" : ""));
         }
     }
 }

@@ -118,7 +118,7 @@ namespace ParallelLint.Runtime.Jobs
             return name switch
             {
                 "COMPLETED" => new TaskAccounting(JobState.Succeeded, exit, host, null),
-                "FAILED" => new TaskAccounting(JobState.Failed, exit, host, exit is { } e ? LocalJobExecutor.ExitDetail(e) : "failed"),
+                "FAILED" => new TaskAccounting(JobState.Failed, exit, host, exit is { } e ? JobResult.DescribeExit(e) : "failed"),
                 "OUT_OF_MEMORY" => new TaskAccounting(JobState.Failed, exit, host, "Slurm: out of memory"),
                 "CANCELLED" => new TaskAccounting(JobState.Cancelled, exit, host, "Slurm: " + state),
                 "TIMEOUT" or "DEADLINE" => new TaskAccounting(JobState.TimedOut, exit, host, "Slurm stopped it at its time limit"),

@@ -11,6 +11,7 @@ using Xunit;
 namespace ParallelLint.Runtime.Tests.Jobs;
 
 /// <summary>Bad arguments, missing or failing schedulers, and what a run reports while it goes.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class JobExecutorErrorTests : IDisposable
 {
     private readonly string scratch = Directory.CreateTempSubdirectory("parallellint-joberrors-").FullName;
@@ -18,7 +19,7 @@ public sealed class JobExecutorErrorTests : IDisposable
     public void Dispose() => Directory.Delete(scratch, recursive: true);
 
     [Fact]
-    public void Bad_arguments_name_the_parameter()
+    public async Task Bad_arguments_name_the_parameter()
     {
         Assert.Equal("executable", Assert.Throws<ArgumentException>(() => new Job("")).ParamName);
         Assert.Equal("arguments", Assert.Throws<ArgumentException>(() => new Job("echo", "a", null!)).ParamName);
@@ -27,7 +28,7 @@ public sealed class JobExecutorErrorTests : IDisposable
         Assert.Equal("MaxActive", Assert.Throws<ArgumentOutOfRangeException>(() => new JobExecutorOptions { MaxActive = -1 }).ParamName);
         Assert.Equal("backend", Assert.Throws<ArgumentException>(() => JobExecutor.Create("pbs")).ParamName);
         Assert.Equal("name", Assert.Throws<ArgumentException>(() => JobExecutor.Local().Stage("../escape", "x")).ParamName);
-        Assert.Equal("jobs", Assert.ThrowsAsync<ArgumentException>(() => JobExecutor.Local().RunAllAsync(new Job[] { null! })).Result.ParamName);
+        Assert.Equal("jobs", (await Assert.ThrowsAsync<ArgumentException>(() => JobExecutor.Local().RunAllAsync(new Job[] { null! }))).ParamName);
     }
 
     [Fact]

@@ -11,6 +11,7 @@ using Xunit;
 namespace ParallelLint.Runtime.Tests.Jobs;
 
 /// <summary>The same behaviour from every backend, with real processes and, for the grids, real daemons.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class JobExecutorTests : IDisposable
 {
     private readonly string scratch = Directory.CreateTempSubdirectory("parallellint-jobtests-").FullName;
