@@ -8,4 +8,10 @@ if (args is ["--telemetry", .. var sizes])
     return;
 }
 
+if (args is ["--job-rounds", .. var rounds])
+{
+    await JobRounds.Report(rounds.Length == 0 ? 21 : int.Parse(rounds[0]));
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -103,7 +103,11 @@ namespace ParallelLint.Runtime.Jobs
             }
 
             // A grandchild that outlives the job may hold its output open: don't wait for it forever.
-            await Task.WhenAny(copies, Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
+            if (!copies.IsCompleted)
+            {
+                await Task.WhenAny(copies, Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
+            }
+
             process.WaitForExit();
             result.Ended = DateTimeOffset.Now;
             result.ExitCode = process.ExitCode;
@@ -139,9 +143,11 @@ namespace ParallelLint.Runtime.Jobs
             return startInfo;
         }
 
+        // Reads from the pipe asynchronously; writes the file synchronously, which for a local file is cheaper than
+        // an asynchronous write (a thread-pool hop per write on Unix).
         private static async Task CopyAsync(Stream from, string path)
         {
-            using var to = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 4096, useAsync: true);
+            using var to = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 4096, useAsync: false);
             await from.CopyToAsync(to).ConfigureAwait(false);
         }
     }
