@@ -29,6 +29,9 @@ namespace ParallelLint.Analyzers
             Thread = compilation.GetTypeByMetadataName("System.Threading.Thread");
             ThreadPool = compilation.GetTypeByMetadataName("System.Threading.ThreadPool");
             Environment = compilation.GetTypeByMetadataName("System.Environment");
+            Process = compilation.GetTypeByMetadataName("System.Diagnostics.Process");
+            ProcessStartInfo = compilation.GetTypeByMetadataName("System.Diagnostics.ProcessStartInfo");
+            SemaphoreSlim = compilation.GetTypeByMetadataName("System.Threading.SemaphoreSlim");
 
             // Types of optional libraries are looked up only where the library is referenced (a miss searches everything).
             var referenced = new HashSet<string>(compilation.ReferencedAssemblyNames.Select(assembly => assembly.Name));
@@ -42,6 +45,7 @@ namespace ParallelLint.Analyzers
             Executor = Optional("ParallelLint.Runtime", "ParallelLint.Runtime.Executor");
             ExecutorOptions = Optional("ParallelLint.Runtime", "ParallelLint.Runtime.ExecutorOptions");
             RunsParallelWorkAttribute = Optional("ParallelLint.Runtime", "ParallelLint.Runtime.RunsParallelWorkAttribute");
+            JobExecutor = Optional("ParallelLint.Runtime", "ParallelLint.Runtime.Jobs.JobExecutor");
         }
 
         /// <summary>The types of <paramref name="compilation"/>, resolved on first use and shared by every rule.</summary>
@@ -60,6 +64,9 @@ namespace ParallelLint.Analyzers
         public INamedTypeSymbol? Thread { get; }
         public INamedTypeSymbol? ThreadPool { get; }
         public INamedTypeSymbol? Environment { get; }
+        public INamedTypeSymbol? Process { get; }
+        public INamedTypeSymbol? ProcessStartInfo { get; }
+        public INamedTypeSymbol? SemaphoreSlim { get; }
         public INamedTypeSymbol? DataflowBlockOptions { get; }
         public INamedTypeSymbol? ActionBlock { get; }
         public INamedTypeSymbol? TransformBlock { get; }
@@ -73,6 +80,9 @@ namespace ParallelLint.Analyzers
 
         /// <summary>The executor's options (<c>Degree</c>, <c>CoresPerItem</c>).</summary>
         public INamedTypeSymbol? ExecutorOptions { get; }
+
+        /// <summary>ParallelLint.Runtime's job executor: what the process rules' fixes target.</summary>
+        public INamedTypeSymbol? JobExecutor { get; }
 
         /// <summary>The attribute libraries put on members that run parallel work (read across assemblies).</summary>
         public INamedTypeSymbol? RunsParallelWorkAttribute { get; }

@@ -6,5 +6,8 @@ namespace ParallelLint.Analyzers
         public const string NestedParallelConstruct = "PL1001";
         public const string HiddenNestedParallelism = "PL1002";
         public const string LibraryThreadPoolInParallelBody = "PL1003";
+        public const string ProcessPerItem = "PL3001";
+        public const string LoopInvariantCopy = "PL3002";
+        public const string SameDataToEveryProcess = "PL3003";
     }
 }

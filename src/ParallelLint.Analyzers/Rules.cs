@@ -36,6 +36,33 @@ namespace ParallelLint.Analyzers
             "Configure the library single-threaded where it runs inside parallel work.",
             WellKnownDiagnosticTags.CompilationEnd);
 
+        public static readonly DiagnosticDescriptor ProcessPerItem = Create(
+            RuleIds.ProcessPerItem,
+            "Process per work item",
+            "{0} starts a child process per item {1}",
+            DiagnosticSeverity.Warning,
+            "Starting a process costs the parent time, paid one start after another, and every child copies what it " +
+            "needs. Started per item without waiting, the children all run at once however many cores there are; " +
+            "started and waited for inside a parallel body, each blocks a thread. Run the commands through the " +
+            "runtime's job executor, which bounds the slots, captures output and reports every exit code.");
+
+        public static readonly DiagnosticDescriptor LoopInvariantCopy = Create(
+            RuleIds.LoopInvariantCopy,
+            "Loop-invariant data copied for every item",
+            "{0} copies '{1}' for every item although '{1}' does not change between items",
+            DiagnosticSeverity.Warning,
+            "A copy or serialization of data that no item changes gives the same result every time: every item pays " +
+            "for it, and the copies add up to the data's size times the items. Make it once, before the loop.");
+
+        public static readonly DiagnosticDescriptor SameDataToEveryProcess = Create(
+            RuleIds.SameDataToEveryProcess,
+            "The same data sent to every child process",
+            "The {0} of every child process carries '{1}', the same for every item",
+            DiagnosticSeverity.Warning,
+            "Each child process started per item receives the same loop-invariant data through its command line, " +
+            "environment or standard input: the parent pushes the whole data set to every child, one after another. " +
+            "Stage it once in a file and pass each child the path.");
+
         public static string HelpLink(string id) =>
             $"https://github.com/parallellint/parallellint/blob/main/docs/rules/{id}.md";
 

@@ -123,6 +123,44 @@ namespace ParallelLint.Runtime.Jobs
             return results;
         }
 
+        /// <summary>
+        /// Runs a job per item (as <see cref="RunAllAsync"/> does), then hands each item and its result to
+        /// <paramref name="ended"/> in the items' order: the loop that started a process per item, waited for it and
+        /// looked at its exit code, with bounded slots. Every item is handed over even when <paramref name="ended"/>
+        /// throws for some; their exceptions then come together, as from <c>Parallel.ForEach</c>.
+        /// </summary>
+        /// <exception cref="ArgumentException">An argument is null, or <paramref name="job"/> returned null.</exception>
+        /// <exception cref="AggregateException">What <paramref name="ended"/> threw, for every item where it threw.</exception>
+        /// <exception cref="JobsCancelledException"><paramref name="cancellationToken"/> was cancelled; nothing is left running.</exception>
+        /// <exception cref="JobSchedulerException">The scheduler is missing, down or refused the jobs.</exception>
+        public async Task ForEachAsync<T>(IEnumerable<T> items, Func<T, Job> job, Action<T, JobResult> ended, CancellationToken cancellationToken = default)
+        {
+            if (items is null || job is null || ended is null)
+            {
+                throw new ArgumentException("Pass the items, the job of an item and what to do when it ended.", items is null ? nameof(items) : job is null ? nameof(job) : nameof(ended));
+            }
+
+            var list = items.ToList();
+            var results = await RunAllAsync(list.Select(item => job(item) ?? throw new ArgumentException("The job of an item is null.", nameof(job))), cancellationToken).ConfigureAwait(false);
+            var errors = new List<Exception>();
+            for (var i = 0; i < list.Count; i++)
+            {
+                try
+                {
+                    ended(list[i], results[i]);
+                }
+                catch (Exception e)
+                {
+                    errors.Add(e);
+                }
+            }
+
+            if (errors.Count > 0)
+            {
+                throw new AggregateException(errors);
+            }
+        }
+
         /// <summary>A snapshot of every job of this executor and of the slots, like <c>qstat -f</c>.</summary>
         public JobStatus Status()
         {

@@ -71,6 +71,29 @@ public sealed class JobExecutorTests : IDisposable
 
     [SkippableTheory]
     [MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
+    public async Task ForEach_hands_every_item_its_result_in_order_and_gathers_what_the_handler_threw(string backend)
+    {
+        var executor = Backends.Create(backend);
+        var seen = new List<(int Item, int? ExitCode)>();
+
+        var thrown = await Assert.ThrowsAsync<AggregateException>(() => executor.ForEachAsync(
+            new[] { 3, 0, 5 },
+            code => new Job("sh", "-c", "exit $1", "sh", code.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            (code, result) =>
+            {
+                seen.Add((code, result.ExitCode));
+                if (result.ExitCode != 0)
+                {
+                    throw new InvalidOperationException("exit " + result.ExitCode);
+                }
+            }));
+
+        Assert.Equal(new[] { (3, (int?)3), (0, (int?)0), (5, (int?)5) }, seen);
+        Assert.Equal(new[] { "exit 3", "exit 5" }, thrown.InnerExceptions.Select(e => e.Message));
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
     public async Task A_job_killed_mid_run_is_reported_and_retried_when_asked(string backend)
     {
         var executor = Backends.Create(backend, new JobExecutorOptions { MaxAttempts = 2 });
