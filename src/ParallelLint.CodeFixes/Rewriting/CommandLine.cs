@@ -34,6 +34,9 @@ namespace ParallelLint.CodeFixes.Rewriting
                     Words(interpolated.Parts.Select(part => part switch
                     {
                         IInterpolatedStringTextOperation text => text.Text.ConstantValue.Value as string ?? "",
+
+                        // A constant hole is text the original split like the rest.
+                        IInterpolationOperation { Alignment: null, FormatString: null, Expression.ConstantValue: { HasValue: true, Value: string constant } } => constant,
                         _ => (object)part,
                     })),
 
