@@ -36,6 +36,58 @@ namespace ParallelLint.Analyzers
             "Configure the library single-threaded where it runs inside parallel work.",
             WellKnownDiagnosticTags.CompilationEnd);
 
+        public static readonly DiagnosticDescriptor HardCodedDegree = Create(
+            RuleIds.HardCodedDegree,
+            "Hard-coded degree of parallelism",
+            "The degree of parallelism {0} is hard-coded for CPU-bound work: it cannot follow the machine the code runs on",
+            DiagnosticSeverity.Warning,
+            "A constant degree above parallellint.max_constant_degree, or the processor count times a factor above one, " +
+            "asks for more workers than the cores a container, an affinity mask or a grid allocation gives. Start small " +
+            "and use the cores the machine actually offers.");
+
+        public static readonly DiagnosticDescriptor UnboundedBlockingLoop = Create(
+            RuleIds.UnboundedBlockingLoop,
+            "Unbounded parallel loop with a blocking body",
+            "{0} has no bound on its degree and its body blocks in {1}: the thread pool keeps adding threads",
+            DiagnosticSeverity.Warning,
+            "Parallel.For and Parallel.ForEach without MaxDegreeOfParallelism let the thread pool decide; while bodies " +
+            "block (sleeping, waiting on tasks, synchronous I/O, waiting for processes), the pool injects more threads, " +
+            "each taking another item. Bound the loop with the cores available.");
+
+        public static readonly DiagnosticDescriptor UnboundedFanOut = Create(
+            RuleIds.UnboundedFanOut,
+            "Unbounded fan-out of tasks or threads",
+            "{0} starts one per item with nothing bounding how many run at once",
+            DiagnosticSeverity.Warning,
+            "A task or thread per item, all started before any is awaited, runs as many at once as there are items: " +
+            "memory, contention and the scheduler's queue grow with the input. Use a loop with a bounded degree.");
+
+        public static readonly DiagnosticDescriptor AsyncDelegateToParallelLoop = Create(
+            RuleIds.AsyncDelegateToParallelLoop,
+            "Async delegate passed to a synchronous parallel loop",
+            "The async {0} given to {1} becomes async void: the loop returns at its first await and its exceptions go unobserved",
+            DiagnosticSeverity.Warning,
+            "Parallel.For, Parallel.ForEach and Parallel.Invoke take synchronous delegates. An async lambda or method " +
+            "becomes async void: each returns at its first await, the loop ends while the work still runs, unbounded, " +
+            "and an exception crashes the process. Use Parallel.ForEachAsync or Parallel.ForAsync and await them.");
+
+        public static readonly DiagnosticDescriptor LoopBodyTooSmall = Create(
+            RuleIds.LoopBodyTooSmall,
+            "Parallel loop body too small",
+            "The body of {0} is too small to pay for a delegate call and scheduling per iteration",
+            DiagnosticSeverity.Info,
+            "A body of a few arithmetic statements costs less than running it as a parallel iteration. Partition the " +
+            "range (Partitioner.Create(from, to)) and loop over each chunk inside the body.");
+
+        public static readonly DiagnosticDescriptor BodySerializedByLock = Create(
+            RuleIds.BodySerializedByLock,
+            "Parallel body serialized by a lock",
+            "All the work of the parallel body of {0} runs inside {1}: iterations run one at a time, plus contention",
+            DiagnosticSeverity.Warning,
+            "When the whole body holds one lock, the loop is sequential with the cost of parallel scheduling and lock " +
+            "contention added. Do the work outside the lock; for an accumulation, keep a total per thread and combine " +
+            "the totals once (localInit/localFinally).");
+
         public static readonly DiagnosticDescriptor ProcessPerItem = Create(
             RuleIds.ProcessPerItem,
             "Process per work item",

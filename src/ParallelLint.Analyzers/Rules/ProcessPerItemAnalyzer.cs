@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -22,9 +21,6 @@ namespace ParallelLint.Analyzers
 
         internal const string ParallelShape = "Parallel";
         internal const string FanOutShape = "FanOut";
-
-        private const string MaxConstantDegreeKey = "parallellint.max_constant_degree";
-        private const int DefaultMaxConstantDegree = 4;
 
         /// <inheritdoc/>
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rules.ProcessPerItem);
@@ -83,7 +79,7 @@ namespace ParallelLint.Analyzers
                 // next item's process from starting.
                 case PerItemKind.PerItemLambda when perItem.Body is IAnonymousFunctionOperation { Symbol.IsAsync: true }:
                 case PerItemKind.Loop or PerItemKind.PerItemLambda when !process.IsWaitedWithin(perItem.Body, locals):
-                    if (IsFewWorkers(perItem.Owner, constructs, MaxConstantDegree(context)))
+                    if (IsFewWorkers(perItem.Owner, constructs, RuleOptions.MaxConstantDegree(context.Options, context.Operation.Syntax.SyntaxTree)))
                     {
                         return;
                     }
@@ -158,12 +154,6 @@ namespace ParallelLint.Analyzers
 
         private static string Name(IOperation owner) =>
             owner is IInvocationOperation { TargetMethod: var method } ? method.Name : "this call";
-
-        private static int MaxConstantDegree(OperationAnalysisContext context) =>
-            context.Options.AnalyzerConfigOptionsProvider.GetOptions(context.Operation.Syntax.SyntaxTree).TryGetValue(MaxConstantDegreeKey, out var value) &&
-            int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var degree) && degree >= 1
-                ? degree
-                : DefaultMaxConstantDegree;
 
         private static IOperation Root(IOperation operation)
         {
