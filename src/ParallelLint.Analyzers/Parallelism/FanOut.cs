@@ -122,8 +122,8 @@ namespace ParallelLint.Analyzers.Parallelism
             }
         }
 
-        /// <summary>The local the started work is assigned to, by declaration or assignment.</summary>
-        private static ILocalSymbol? StoredIn(IOperation started)
+        /// <summary>The local the started work (a task, a thread, a process) is assigned to, by declaration or assignment.</summary>
+        public static ILocalSymbol? StoredIn(IOperation started)
         {
             var parent = started.Parent;
             while (parent is IConversionOperation)

@@ -62,7 +62,7 @@ namespace ParallelLint.Analyzers.Parallelism
                     }
                 }
 
-                return new ProcessStart(invocation, startInfo, StoredIn(invocation));
+                return new ProcessStart(invocation, startInfo, FanOut.StoredIn(invocation));
             }
 
             // process.Start(): the process was created (with its StartInfo) where the local was declared.
@@ -152,23 +152,6 @@ namespace ParallelLint.Analyzers.Parallelism
             }
 
             return null;
-        }
-
-        // The value of `var p = Process.Start(...)` (also in using declarations) or `p = Process.Start(...)`.
-        private static ILocalSymbol? StoredIn(IOperation value)
-        {
-            var parent = value.Parent;
-            while (parent is IConversionOperation)
-            {
-                parent = parent.Parent;
-            }
-
-            return parent switch
-            {
-                IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => declarator.Symbol,
-                ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } => target.Local,
-                _ => null,
-            };
         }
 
         // `x.WaitForExit()`, or `x.WaitForExitAsync()` awaited (through ConfigureAwait).
