@@ -22,7 +22,7 @@ public static class NestedParallelConstruct
     /// <summary>The same through PLINQ inside a Parallel.ForEach, and a task per item inside it.</summary>
     public static void Hidden(IEnumerable<double[]> models)
     {
-        Parallel.ForEach(models, data =>
+        Parallel.ForEach(models, data => // ❌ PL2002: its body waits on tasks
         {
             var mean = data.AsParallel().Average(); // ❌ PL1001
             var tasks = new List<Task>();

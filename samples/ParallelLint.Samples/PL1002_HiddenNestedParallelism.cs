@@ -14,7 +14,7 @@ public static class HiddenNestedParallelism
 
     private static double Solve(double[] data)
     {
-        Parallel.For(0, data.Length, i => data[i] = Math.Sqrt(Math.Abs(data[i])));
+        Parallel.For(0, data.Length, i => data[i] = Math.Sqrt(Math.Abs(data[i]))); // ❌ PL2005
         return data.Sum();
     }
 }

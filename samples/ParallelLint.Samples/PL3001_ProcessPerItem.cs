@@ -10,7 +10,7 @@ public static class ProcessPerItem
     public static List<string> FitInParallel(string[] controlStreams)
     {
         var failed = new List<string>();
-        Parallel.ForEach(controlStreams, model =>
+        Parallel.ForEach(controlStreams, model => // ❌ PL2002: unbounded, and every body waits on a process
         {
             using var fit = Process.Start("nmfe", new[] { model, Path.ChangeExtension(model, ".lst") })!; // ❌ PL3001
             fit.WaitForExit();
