@@ -94,10 +94,12 @@ namespace ParallelLint.Analyzers
         /// <summary>A body of one to three statements made only of cheap operations.</summary>
         private static bool IsTooSmall(IAnonymousFunctionOperation function, INamedTypeSymbol?[] math)
         {
+            // Counting stops past the limit: a large body costs no more than a small one.
             var statements = function.Syntax switch
             {
                 AnonymousFunctionExpressionSyntax { ExpressionBody: not null } => 1,
-                AnonymousFunctionExpressionSyntax { Block: { } block } => block.DescendantNodes().OfType<StatementSyntax>().Count(statement => statement is not BlockSyntax),
+                AnonymousFunctionExpressionSyntax { Block: { } block } =>
+                    block.DescendantNodes().OfType<StatementSyntax>().Where(statement => statement is not BlockSyntax).Take(MaxStatements + 1).Count(),
                 _ => 0,
             };
             return statements is >= 1 and <= MaxStatements && function.Body.DescendantsAndSelf().All(operation => IsCheap(operation, math));
