@@ -15,5 +15,16 @@ namespace ParallelLint.Analyzers.Parallelism
 
             return operation;
         }
+
+        /// <summary>The root of the operation tree <paramref name="operation"/> belongs to: its whole operation block.</summary>
+        public static IOperation Root(this IOperation operation)
+        {
+            while (operation.Parent is { } parent)
+            {
+                operation = parent;
+            }
+
+            return operation;
+        }
     }
 }

@@ -1,7 +1,6 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
-using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -34,7 +33,7 @@ namespace ParallelLint.Analyzers
                 var types = KnownTypes.Of(start.Compilation);
                 var constructs = new ParallelConstructs(types);
                 var monitor = start.Compilation.GetTypeByMetadataName("System.Threading.Monitor");
-                var blocks = new ConditionalWeakTable<IOperation, LocalUsages>();
+                var blocks = BlockLocals.Of(start.Compilation);
                 start.RegisterOperationAction(
                     context =>
                     {
@@ -44,7 +43,7 @@ namespace ParallelLint.Analyzers
                             return;
                         }
 
-                        var locals = blocks.GetValue(Root(function), root => LocalUsages.Of(new[] { root }));
+                        var locals = blocks.For(function);
                         if (!constructs.DegreeOf(construct, locals).IsParallel() ||
                             Gate(function, types, monitor, locals) is not { } gate ||
                             (construct.Kind == ConstructKind.ParallelInvoke && !EveryActionHolds(construct, gate.Symbol, types, monitor, locals)))
@@ -304,14 +303,5 @@ namespace ParallelLint.Analyzers
             _ => false,
         };
 
-        private static IOperation Root(IOperation operation)
-        {
-            while (operation.Parent is { } parent)
-            {
-                operation = parent;
-            }
-
-            return operation;
-        }
     }
 }

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
-using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -42,7 +41,7 @@ namespace ParallelLint.Analyzers
                 }
 
                 var constructs = new ParallelConstructs(types);
-                var blocks = new ConditionalWeakTable<IOperation, LocalUsages>();
+                var blocks = BlockLocals.Of(start.Compilation);
 
                 // Options kept in a field or property are settled per type: their users are the type's constructs.
                 start.RegisterSymbolStartAction(
@@ -102,9 +101,9 @@ namespace ParallelLint.Analyzers
         {
             private readonly OperationAnalysisContext context;
             private readonly ParallelConstructs constructs;
-            private readonly ConditionalWeakTable<IOperation, LocalUsages> blocks;
+            private readonly BlockLocals blocks;
 
-            public Analysis(OperationAnalysisContext context, ParallelConstructs constructs, ConditionalWeakTable<IOperation, LocalUsages> blocks)
+            public Analysis(OperationAnalysisContext context, ParallelConstructs constructs, BlockLocals blocks)
             {
                 this.context = context;
                 this.constructs = constructs;
@@ -114,7 +113,7 @@ namespace ParallelLint.Analyzers
             private KnownTypes Types => constructs.Types;
 
             /// <summary>The locals of the operation's block, gathered only for blocks with a hard-coded degree.</summary>
-            private LocalUsages Locals => blocks.GetValue(Root(context.Operation), root => LocalUsages.Of(new[] { root }));
+            private LocalUsages Locals => blocks.For(context.Operation);
 
             /// <summary><c>MaxDegreeOfParallelism = X</c> / <c>Degree = X</c>, in an initializer or on an options object.</summary>
             public void Assignment(ISimpleAssignmentOperation assignment, ConcurrentBag<(ISymbol Holder, Diagnostic Diagnostic)> pending)
@@ -465,15 +464,6 @@ namespace ParallelLint.Analyzers
                 }
             }
 
-            private static IOperation Root(IOperation operation)
-            {
-                while (operation.Parent is { } parent)
-                {
-                    operation = parent;
-                }
-
-                return operation;
-            }
         }
     }
 }

@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using System.Linq;
-using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -43,7 +42,7 @@ namespace ParallelLint.Analyzers
 
                 var constructs = new ParallelConstructs(types);
                 var math = new[] { start.Compilation.GetTypeByMetadataName("System.Math"), start.Compilation.GetTypeByMetadataName("System.MathF") };
-                var blocks = new ConditionalWeakTable<IOperation, LocalUsages>();
+                var blocks = BlockLocals.Of(start.Compilation);
                 start.RegisterOperationAction(
                     context =>
                     {
@@ -58,7 +57,7 @@ namespace ParallelLint.Analyzers
 
                         // Options in a local: its degree is read from every use (only for the rare loops found small).
                         var locals = construct.DegreeSource?.WalkDownConversion() is ILocalReferenceOperation
-                            ? blocks.GetValue(Root(invocation), root => LocalUsages.Of(new[] { root }))
+                            ? blocks.For(invocation)
                             : null;
                         if (constructs.DegreeOf(construct, locals) == Degree.One)
                         {
@@ -140,14 +139,5 @@ namespace ParallelLint.Analyzers
                 "Atan" or "Atan2" or "Sinh" or "Cosh" or "Tanh" or "MaxMagnitude" or "MinMagnitude" or "BigMul" or "ScaleB" or "ILogB" or
                 "ReciprocalEstimate" or "ReciprocalSqrtEstimate" or "BitIncrement" or "BitDecrement" or "IEEERemainder";
 
-        private static IOperation Root(IOperation operation)
-        {
-            while (operation.Parent is { } parent)
-            {
-                operation = parent;
-            }
-
-            return operation;
-        }
     }
 }

@@ -50,7 +50,7 @@ namespace ParallelLint.Analyzers
                             PerItemScope(context.Operation, constructs) is { } scope &&
                             !types.FeedsAnotherCopy(context.Operation))
                         {
-                            var facts = blocks.GetValue(Root(context.Operation), root => new BlockFacts(root));
+                            var facts = blocks.GetValue(context.Operation.Root(), root => new BlockFacts(root));
                             if (new Check(types, facts, scope).IsFinding(copy))
                             {
                                 context.ReportDiagnostic(Diagnostic.Create(
@@ -125,15 +125,6 @@ namespace ParallelLint.Analyzers
                 ConstructKind.ParallelForAsync or ConstructKind.ParallelForEachAsync or ConstructKind.Plinq or
                 ConstructKind.RuntimeExecutor or ConstructKind.DataflowBlock;
 
-        private static IOperation Root(IOperation operation)
-        {
-            while (operation.Parent is { } parent)
-            {
-                operation = parent;
-            }
-
-            return operation;
-        }
 
         private enum CopyKind
         {

@@ -42,7 +42,7 @@ namespace ParallelLint.Analyzers
                     {
                         if (constructs.Recognize(context.Operation) is { } construct)
                         {
-                            Analyze(context, construct, constructs, blocks.GetValue(Root(context.Operation), root => new BlockFacts(root, constructs)));
+                            Analyze(context, construct, constructs, blocks.GetValue(context.Operation.Root(), root => new BlockFacts(root, constructs)));
                         }
                     },
                     OperationKind.Invocation,
@@ -81,15 +81,6 @@ namespace ParallelLint.Analyzers
                 outer.Name));
         }
 
-        private static IOperation Root(IOperation operation)
-        {
-            while (operation.Parent is { } parent)
-            {
-                operation = parent;
-            }
-
-            return operation;
-        }
 
         /// <summary>One block's locals and nestings, found in one walk and read by every construct of the block.</summary>
         private sealed class BlockFacts

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -41,13 +40,15 @@ namespace ParallelLint.Analyzers
                 var constructs = new ParallelConstructs(types);
 
                 // The locals of a block, gathered only for the rare blocks that start a process.
-                var blocks = new ConditionalWeakTable<IOperation, LocalUsages>();
+                var blocks = BlockLocals.Of(start.Compilation);
                 start.RegisterOperationAction(
                     context =>
                     {
-                        if (context.Operation is IInvocationOperation { TargetMethod.Name: "Start" })
+                        // Thread.Start, Task.Start... need no locals: only a Process start asks for the block's.
+                        if (context.Operation is IInvocationOperation { TargetMethod: { Name: "Start" } method } &&
+                            KnownTypes.Is(method.ContainingType, types.Process))
                         {
-                            var locals = blocks.GetValue(Root(context.Operation), root => LocalUsages.Of(new[] { root }));
+                            var locals = blocks.For(context.Operation);
                             if (ProcessStart.Recognize(context.Operation, types, locals) is { } process)
                             {
                                 Analyze(context, process, constructs, locals);
@@ -155,14 +156,5 @@ namespace ParallelLint.Analyzers
         private static string Name(IOperation owner) =>
             owner is IInvocationOperation { TargetMethod: var method } ? method.Name : "this call";
 
-        private static IOperation Root(IOperation operation)
-        {
-            while (operation.Parent is { } parent)
-            {
-                operation = parent;
-            }
-
-            return operation;
-        }
     }
 }

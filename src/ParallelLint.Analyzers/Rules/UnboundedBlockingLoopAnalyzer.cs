@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -37,7 +36,7 @@ namespace ParallelLint.Analyzers
                 var blocking = BlockingCalls.Of(start.Compilation);
 
                 // The locals of a block (an options object kept in a local), gathered only for blocks with a loop.
-                var blocks = new ConditionalWeakTable<IOperation, LocalUsages>();
+                var blocks = BlockLocals.Of(start.Compilation);
                 start.RegisterOperationAction(
                     context =>
                     {
@@ -56,7 +55,7 @@ namespace ParallelLint.Analyzers
             ParallelConstruct loop,
             ParallelConstructs constructs,
             BlockingCalls blocking,
-            ConditionalWeakTable<IOperation, LocalUsages> blocks)
+            BlockLocals blocks)
         {
             if (Body((IInvocationOperation)loop.Operation) is not { } body ||
                 FirstBlockingCall(body, constructs, blocking) is not { } call)
@@ -64,7 +63,7 @@ namespace ParallelLint.Analyzers
                 return;
             }
 
-            var locals = loop.DegreeSource is null ? null : blocks.GetValue(Root(loop.Operation), root => LocalUsages.Of(new[] { root }));
+            var locals = loop.DegreeSource is null ? null : blocks.For(loop.Operation);
             if (constructs.DegreeOf(loop, locals) != Degree.Unbounded)
             {
                 return;
@@ -129,14 +128,5 @@ namespace ParallelLint.Analyzers
         private static bool RunsInTheBody(IAnonymousFunctionOperation nested, ParallelConstructs constructs) =>
             !nested.Symbol.IsAsync && constructs.IsPerItemLambda(nested);
 
-        private static IOperation Root(IOperation operation)
-        {
-            while (operation.Parent is { } parent)
-            {
-                operation = parent;
-            }
-
-            return operation;
-        }
     }
 }

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Immutable;
-using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -37,13 +36,13 @@ namespace ParallelLint.Analyzers
                 var interlocked = start.Compilation.GetTypeByMetadataName("System.Threading.Interlocked");
 
                 // The locals of a block, gathered only for the rare blocks that start a task or thread.
-                var blocks = new ConditionalWeakTable<IOperation, LocalUsages>();
+                var blocks = BlockLocals.Of(start.Compilation);
                 start.RegisterOperationAction(
                     context =>
                     {
                         if (constructs.Recognize(context.Operation) is { Kind: var kind } construct && kind.IsFanOut())
                         {
-                            var locals = blocks.GetValue(Root(context.Operation), root => LocalUsages.Of(new[] { root }));
+                            var locals = blocks.For(context.Operation);
                             if (IsUnbounded(construct, constructs, locals, semaphore, interlocked))
                             {
                                 context.ReportDiagnostic(Diagnostic.Create(Rules.UnboundedFanOut, construct.Location, Name(kind)));
@@ -277,14 +276,5 @@ namespace ParallelLint.Analyzers
             _ => null,
         };
 
-        private static IOperation Root(IOperation operation)
-        {
-            while (operation.Parent is { } parent)
-            {
-                operation = parent;
-            }
-
-            return operation;
-        }
     }
 }

@@ -59,7 +59,7 @@ namespace ParallelLint.CodeFixes
                 SequentialFixAll.ConstructNode(root, span) is not InvocationExpressionSyntax { Parent: ExpressionStatementSyntax } node ||
                 model.GetOperation(node, cancellation) is not IInvocationOperation invocation ||
                 !KnownTypes.Is(invocation.TargetMethod.ContainingType, KnownTypes.Of(model.Compilation).Parallel) ||
-                !IsInAsyncFunction(node) ||
+                !Names.IsInAsyncFunction(node) ||
                 node.ArgumentList.Arguments.Any(argument => argument.NameColon is not null))
             {
                 return null;
@@ -96,29 +96,6 @@ namespace ParallelLint.CodeFixes
             return null;
         }
 
-        /// <summary>True when the call sits where <c>await</c> may be written: an async method, local function or lambda, or top-level code.</summary>
-        private static bool IsInAsyncFunction(SyntaxNode node)
-        {
-            foreach (var ancestor in node.Ancestors())
-            {
-                switch (ancestor)
-                {
-                    case AnonymousFunctionExpressionSyntax function:
-                        return function.AsyncKeyword.IsKind(SyntaxKind.AsyncKeyword);
-                    case LocalFunctionStatementSyntax local:
-                        return local.Modifiers.Any(SyntaxKind.AsyncKeyword);
-                    case BaseMethodDeclarationSyntax method:
-                        return method.Modifiers.Any(SyntaxKind.AsyncKeyword);
-                    case GlobalStatementSyntax:
-                        return true;
-                    case MemberDeclarationSyntax or AccessorDeclarationSyntax:
-                        return false;
-                }
-            }
-
-            return false;
-        }
-
         /// <summary>
         /// <c>Parallel.ForEach(source, [options,] async x => body)</c> as <c>Parallel.ForEachAsync(source, [options,] async (x, token) => body)</c>,
         /// and the same for <c>For</c>/<c>ForAsync</c>. Null for the overloads with loop state, thread-local state or a partitioner.
@@ -137,7 +114,7 @@ namespace ParallelLint.CodeFixes
                 return null;
             }
 
-            var token = FreeName(model, body.Syntax, cancellation);
+            var token = Names.Unique(TokenName, model, body.Syntax.SpanStart, body.Syntax, firstSuffix: 1);
             var function = threadToken ? PassToken(model, body.Syntax, token, cancellation) : body.Syntax;
             var lambda = WithToken(function, token);
             if (lambda is null)
@@ -188,22 +165,6 @@ namespace ParallelLint.CodeFixes
                     return method.WithParameterList(method.ParameterList!.AddParameters(typedToken).WithAdditionalAnnotations(Formatter.Annotation));
                 default:
                     return null;
-            }
-        }
-
-        /// <summary>A name for the token that no variable in scope, nor any name used in the body, already has.</summary>
-        private static string FreeName(SemanticModel model, AnonymousFunctionExpressionSyntax function, CancellationToken cancellation)
-        {
-            var used = new HashSet<string>(function.DescendantTokens().Where(t => t.IsKind(SyntaxKind.IdentifierToken)).Select(t => t.ValueText));
-            for (var i = 0; ; i++)
-            {
-                var name = i == 0 ? TokenName : TokenName + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                if (!used.Contains(name) && model.LookupSymbols(function.SpanStart, name: name).IsEmpty)
-                {
-                    return name;
-                }
-
-                cancellation.ThrowIfCancellationRequested();
             }
         }
 

@@ -94,7 +94,7 @@ namespace ParallelLint.CodeFixes
                 start = CastExpression(PredefinedType(Token(SyntaxKind.LongKeyword)), ParenthesizedExpression(start).WithAdditionalAnnotations(Simplifier.Annotation));
             }
 
-            var range = UniqueName("range", call, model);
+            var range = Names.Unique("range", model, call.SpanStart, call);
             var partitioner = InvocationExpression(
                 MemberAccessExpression(
                     SyntaxKind.SimpleMemberAccessExpression,
@@ -149,20 +149,6 @@ namespace ParallelLint.CodeFixes
                     IArgumentOperation { Parameter.RefKind: not RefKind.None } => true,
                     _ => false,
                 });
-        }
-
-        /// <summary><paramref name="name"/>, or with a number, so that it names nothing in scope or in the loop itself.</summary>
-        private static string UniqueName(string name, SyntaxNode at, SemanticModel model)
-        {
-            var taken = new HashSet<string>(at.DescendantTokens().Where(token => token.IsKind(SyntaxKind.IdentifierToken)).Select(token => token.ValueText));
-            taken.UnionWith(model.LookupSymbols(at.SpanStart).Select(symbol => symbol.Name));
-            var candidate = name;
-            for (var i = 2; taken.Contains(candidate); i++)
-            {
-                candidate = name + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            }
-
-            return candidate;
         }
     }
 }

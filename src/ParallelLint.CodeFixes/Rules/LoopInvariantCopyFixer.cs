@@ -37,7 +37,9 @@ namespace ParallelLint.CodeFixes
         public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.LoopInvariantCopy);
 
         /// <inheritdoc/>
-        public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(FixAllAsync);
+        public override FixAllProvider GetFixAllProvider() =>
+            // First in the text first, as fixing one at a time would: a later copy may reuse a local an earlier fix hoisted.
+            SequentialFixAll.Create((document, _, copy, _, diagnostic, cancellation) => FixAsync(document, copy, diagnostic, cancellation), firstInTextFirst: true);
 
         /// <inheritdoc/>
         public override async Task RegisterCodeFixesAsync(CodeFixContext context)
@@ -49,43 +51,6 @@ namespace ParallelLint.CodeFixes
                     context.RegisterCodeFix(CodeAction.Create("Hoist the copy above the loop", _ => Task.FromResult(fixedDocument), EquivalenceKey), diagnostic);
                 }
             }
-        }
-
-        /// <summary>
-        /// One fix after the other, first in the text first (as fixing one at a time would), each on the document the
-        /// previous ones left: every copy is marked first, so that it is found again after the insertions above it.
-        /// </summary>
-        private static async Task<Document?> FixAllAsync(FixAllContext context, Document document, ImmutableArray<Diagnostic> diagnostics)
-        {
-            var root = await document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root is null)
-            {
-                return null;
-            }
-
-            var marks = new Dictionary<SyntaxNode, SyntaxAnnotation>();
-            var work = new List<(SyntaxAnnotation Mark, Diagnostic Diagnostic)>();
-            foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
-            {
-                if (SequentialFixAll.ConstructNode(root, diagnostic.Location.SourceSpan) is { } node && !marks.ContainsKey(node))
-                {
-                    marks[node] = new SyntaxAnnotation();
-                    work.Add((marks[node], diagnostic));
-                }
-            }
-
-            document = document.WithSyntaxRoot(root.ReplaceNodes(marks.Keys, (original, rewritten) => rewritten.WithAdditionalAnnotations(marks[original])));
-            foreach (var (mark, diagnostic) in work)
-            {
-                var current = await document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-                if (current?.GetAnnotatedNodes(mark).FirstOrDefault() is { } node &&
-                    await FixAsync(document, node.Span, diagnostic, context.CancellationToken).ConfigureAwait(false) is { } fixedDocument)
-                {
-                    document = fixedDocument;
-                }
-            }
-
-            return document;
         }
 
         private static async Task<Document?> FixAsync(Document document, TextSpan span, Diagnostic diagnostic, CancellationToken cancellation)
@@ -114,7 +79,7 @@ namespace ParallelLint.CodeFixes
 
             var anchor = statement.Parent is GlobalStatementSyntax global ? (SyntaxNode)global : statement;
             var hoisted = Hoisted(model, anchor, copy, cancellation);
-            var name = hoisted ?? UniqueName(model, statement, BaseName(diagnostic), cancellation);
+            var name = hoisted ?? Names.Unique(BaseName(diagnostic), model, statement.SpanStart, Names.EnclosingMember(statement, cancellation));
             var rewritten = statement.ReplaceNode(copy, IdentifierName(name).WithTriviaFrom(copy));
             SyntaxNode fixedRoot;
             if (hoisted is not null)
@@ -241,28 +206,5 @@ namespace ParallelLint.CodeFixes
             SyntaxFacts.GetContextualKeywordKind(name) == SyntaxKind.None
                 ? name
                 : "copy";
-
-        /// <summary>
-        /// A name no symbol in scope at the statement uses and no identifier of the enclosing member (the loop's own
-        /// locals, locals declared later in the block) spells.
-        /// </summary>
-        private static string UniqueName(SemanticModel model, StatementSyntax statement, string name, CancellationToken cancellation)
-        {
-            var member = statement.Ancestors().FirstOrDefault(a => a is MemberDeclarationSyntax && a.Parent is BaseTypeDeclarationSyntax)
-                         ?? statement.SyntaxTree.GetRoot(cancellation);
-            var taken = new HashSet<string>(member.DescendantTokens().Where(t => t.IsKind(SyntaxKind.IdentifierToken)).Select(t => t.ValueText));
-            foreach (var symbol in model.LookupSymbols(statement.SpanStart))
-            {
-                taken.Add(symbol.Name);
-            }
-
-            var unique = name;
-            for (var suffix = 2; taken.Contains(unique); suffix++)
-            {
-                unique = name + suffix.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            }
-
-            return unique;
-        }
     }
 }

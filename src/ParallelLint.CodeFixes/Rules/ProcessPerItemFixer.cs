@@ -309,23 +309,13 @@ namespace ParallelLint.CodeFixes
                 ArgumentList(SeparatedList(arguments)));
 
         /// <summary>Awaited in an async function; waited for (as the parallel loop waited) elsewhere.</summary>
-        private static ExpressionSyntax Awaited(ExpressionSyntax task, SyntaxNode at)
-        {
-            var function = at.Ancestors().FirstOrDefault(n => n is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or MethodDeclarationSyntax);
-            var isAsync = function switch
-            {
-                AnonymousFunctionExpressionSyntax lambda => lambda.AsyncKeyword.IsKind(SyntaxKind.AsyncKeyword),
-                LocalFunctionStatementSyntax local => local.Modifiers.Any(SyntaxKind.AsyncKeyword),
-                MethodDeclarationSyntax method => method.Modifiers.Any(SyntaxKind.AsyncKeyword),
-                _ => false,
-            };
-            return isAsync
+        private static ExpressionSyntax Awaited(ExpressionSyntax task, SyntaxNode at) =>
+            Names.IsInAsyncFunction(at)
                 ? AwaitExpression(task)
                 : InvocationExpression(MemberAccessExpression(
                     SyntaxKind.SimpleMemberAccessExpression,
                     InvocationExpression(MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, task, IdentifierName("GetAwaiter"))),
                     IdentifierName("GetResult")));
-        }
 
         private static ExpressionSyntax Select(ExpressionSyntax items, ExpressionSyntax selector) =>
             InvocationExpression(

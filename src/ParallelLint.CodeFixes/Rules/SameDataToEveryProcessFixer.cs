@@ -38,7 +38,15 @@ namespace ParallelLint.CodeFixes
         public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.SameDataToEveryProcess);
 
         /// <inheritdoc/>
-        public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(FixAllAsync);
+        public override FixAllProvider GetFixAllProvider() =>
+            // First in the text first (a second channel of the same data reuses the path staged for the first); the
+            // data and the per-item statement are marked as they are, not by their enclosing call.
+            SequentialFixAll.Create(
+                (document, _, data, owner, diagnostic, cancellation) => owner is { } ownerSpan && IsFixable(diagnostic)
+                    ? FixAsync(document, data, ownerSpan, diagnostic, cancellation)
+                    : Task.FromResult<Document?>(null),
+                firstInTextFirst: true,
+                locate: Node);
 
         /// <inheritdoc/>
         public override async Task RegisterCodeFixesAsync(CodeFixContext context)
@@ -72,57 +80,6 @@ namespace ParallelLint.CodeFixes
         {
             text = string.Join(" ", text.Split(new[] { ' ', '\t', '\r', '\n' }, StringSplitOptions.RemoveEmptyEntries));
             return text.Length > 60 ? text.Substring(0, 57) + "..." : text;
-        }
-
-        /// <summary>
-        /// Fix All: one fix per diagnostic, first in the text first, each on the document the previous ones left (a
-        /// second channel of the same data reuses the path staged for the first). The data and the per-item statement
-        /// are marked first, so that they are found again wherever the earlier edits moved them.
-        /// </summary>
-        private static async Task<Document?> FixAllAsync(FixAllContext context, Document document, ImmutableArray<Diagnostic> diagnostics)
-        {
-            var root = await document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            if (root is null)
-            {
-                return null;
-            }
-
-            var marks = new Dictionary<SyntaxNode, List<SyntaxAnnotation>>();
-            var work = new List<(SyntaxAnnotation Data, SyntaxAnnotation Owner, Diagnostic Diagnostic)>();
-            foreach (var diagnostic in diagnostics.Where(IsFixable).OrderBy(d => d.Location.SourceSpan.Start))
-            {
-                if (diagnostic.AdditionalLocations.FirstOrDefault() is { } owner &&
-                    Node(root, diagnostic.Location.SourceSpan) is { } data && Node(root, owner.SourceSpan) is { } ownerNode)
-                {
-                    work.Add((Mark(data, marks), Mark(ownerNode, marks), diagnostic));
-                }
-            }
-
-            document = document.WithSyntaxRoot(root.ReplaceNodes(marks.Keys, (original, rewritten) => rewritten.WithAdditionalAnnotations(marks[original])));
-            foreach (var (data, owner, diagnostic) in work)
-            {
-                var current = await document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-                if (current?.GetAnnotatedNodes(data).FirstOrDefault() is { } dataNode &&
-                    current.GetAnnotatedNodes(owner).FirstOrDefault() is { } ownerNode &&
-                    await FixAsync(document, dataNode.Span, ownerNode.Span, diagnostic, context.CancellationToken).ConfigureAwait(false) is { } fixedDocument)
-                {
-                    document = fixedDocument;
-                }
-            }
-
-            return document;
-        }
-
-        private static SyntaxAnnotation Mark(SyntaxNode node, Dictionary<SyntaxNode, List<SyntaxAnnotation>> marks)
-        {
-            var annotation = new SyntaxAnnotation();
-            if (!marks.TryGetValue(node, out var list))
-            {
-                marks[node] = list = new List<SyntaxAnnotation>();
-            }
-
-            list.Add(annotation);
-            return annotation;
         }
 
         private static SyntaxNode? Node(SyntaxNode root, TextSpan span) =>
@@ -159,7 +116,7 @@ namespace ParallelLint.CodeFixes
             else
             {
                 var stem = Stem(data, inline);
-                path = UniqueName(model, statement, Camel(stem) + "Path", cancellation);
+                path = Names.Unique(Camel(stem) + "Path", model, statement.SpanStart, Names.EnclosingMember(statement, cancellation));
                 var extension = diagnostic.Properties.TryGetValue(SameDataToEveryProcessAnalyzer.ExtensionProperty, out var known) && known is { Length: > 0 }
                     ? known
                     : bytes ? "bin" : "txt";
@@ -293,23 +250,6 @@ namespace ParallelLint.CodeFixes
 
         private static string Camel(string name) =>
             name.Length > 0 && char.IsUpper(name[0]) ? char.ToLowerInvariant(name[0]) + name.Substring(1) : name.TrimStart('@', '_');
-
-        /// <summary>A name no symbol in scope and no identifier of the enclosing member uses (a later local would clash too).</summary>
-        private static string UniqueName(SemanticModel model, StatementSyntax statement, string name, CancellationToken cancellation)
-        {
-            SyntaxNode scope = statement.FirstAncestorOrSelf<MemberDeclarationSyntax>() ?? (SyntaxNode)statement.SyntaxTree.GetRoot(cancellation);
-            var taken = new HashSet<string>(
-                scope.DescendantTokens().Where(t => t.IsKind(SyntaxKind.IdentifierToken)).Select(t => t.ValueText)
-                    .Concat(model.LookupSymbols(statement.SpanStart).Select(s => s.Name)),
-                StringComparer.Ordinal);
-            var candidate = name;
-            for (var i = 2; taken.Contains(candidate); i++)
-            {
-                candidate = name + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            }
-
-            return candidate;
-        }
 
         private static SyntaxTriviaList Indentation(StatementSyntax statement)
         {

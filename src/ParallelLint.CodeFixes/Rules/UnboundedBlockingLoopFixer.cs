@@ -99,7 +99,7 @@ namespace ParallelLint.CodeFixes
 
                 case ILocalReferenceOperation { Local: var local }:
                     // An options local created in this method: bounded where it is created, unless code sets the degree later.
-                    var block = Root(loop.Operation);
+                    var block = loop.Operation.Root();
                     var locals = LocalUsages.Of(new[] { block });
                     if (locals.IsReassigned(local) ||
                         locals.InitialValue(local)?.WalkDownConversion() is not IObjectCreationOperation { Syntax: BaseObjectCreationExpressionSyntax created } ||
@@ -117,14 +117,5 @@ namespace ParallelLint.CodeFixes
             }
         }
 
-        private static IOperation Root(IOperation operation)
-        {
-            while (operation.Parent is { } parent)
-            {
-                operation = parent;
-            }
-
-            return operation;
-        }
     }
 }
