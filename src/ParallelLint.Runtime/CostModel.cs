@@ -8,7 +8,8 @@ namespace ParallelLint.Runtime
     /// The seed's model of a parent that starts workers and sends each its data one after another:
     /// <c>T(n) = n·s + C/n + io</c>, with s the parent's cost per worker (spawn and transfer), C the compute that
     /// splits over n workers, and io the reading and writing nobody shares. Past <c>n* ≈ √(C/s)</c> more workers
-    /// make the run slower.
+    /// make the run slower. With a limited number of slots (a grid queue, a machine's cores), workers beyond the slots
+    /// wait for a free one: the compute then takes <c>⌈n/k⌉·C/n</c>.
     /// </summary>
     public sealed class CostModel
     {
@@ -21,6 +22,12 @@ namespace ParallelLint.Runtime
             Io = io >= 0 ? io : throw new ArgumentOutOfRangeException(nameof(io), io, "The I/O cost cannot be negative.");
         }
 
+        /// <summary>A model whose workers share <paramref name="slots"/> slots: those beyond them wait for a free one.</summary>
+        /// <exception cref="ArgumentOutOfRangeException">A cost is negative or not a number, there is no compute, or no slot.</exception>
+        public CostModel(double perWorker, double compute, double io, int slots)
+            : this(perWorker, compute, io) =>
+            Slots = slots >= 1 ? slots : throw new ArgumentOutOfRangeException(nameof(slots), slots, "At least one slot.");
+
         /// <summary>The parent's cost for each worker it starts and feeds.</summary>
         public double PerWorker { get; }
 
@@ -30,14 +37,24 @@ namespace ParallelLint.Runtime
         /// <summary>The input and output that the workers do not share.</summary>
         public double Io { get; }
 
+        /// <summary>How many workers can compute at once; null when every worker gets a slot of its own.</summary>
+        public int? Slots { get; }
+
         /// <summary>The predicted wall time with <paramref name="workers"/> workers.</summary>
         /// <exception cref="ArgumentOutOfRangeException"><paramref name="workers"/> is 0 or below.</exception>
         public double Time(int workers) =>
-            workers > 0 ? workers * PerWorker + Compute / workers + Io : throw new ArgumentOutOfRangeException(nameof(workers), workers, "At least one worker.");
+            workers > 0
+                ? workers * PerWorker + Rounds(workers) * Compute / workers + Io
+                : throw new ArgumentOutOfRangeException(nameof(workers), workers, "At least one worker.");
+
+        // How many times the slots fill up: workers beyond the slots compute after others finish.
+        private int Rounds(int workers) => Slots is int slots ? (workers + slots - 1) / slots : 1;
 
         /// <summary>The number of workers with the shortest predicted time, at most <paramref name="maxWorkers"/>.</summary>
         public int BestWorkers(int maxWorkers = int.MaxValue)
         {
+            // More workers than slots only add their start-up cost.
+            maxWorkers = Math.Min(maxWorkers, Slots ?? int.MaxValue);
             if (PerWorker == 0)
             {
                 return Math.Max(1, maxWorkers);

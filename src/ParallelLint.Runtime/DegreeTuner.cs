@@ -23,7 +23,7 @@ namespace ParallelLint.Runtime
         /// <summary>The wall time of the sample at that degree.</summary>
         public TimeSpan Elapsed { get; }
 
-        /// <summary>Items per second.</summary>
+        /// <summary>Work done per second: items of the sample (<c>TuneAsync</c>) or whole runs (<c>TuneRunsAsync</c>).</summary>
         public double Throughput { get; }
     }
 
@@ -37,7 +37,7 @@ namespace ParallelLint.Runtime
             Law = law;
         }
 
-        /// <summary>One row per measured degree: 1, 2, 4, ... up to the cores.</summary>
+        /// <summary>One row per measured degree, in the order measured (1, 2, 4, ... up to the cores by default).</summary>
         public IReadOnlyList<TuningPoint> Points { get; }
 
         /// <summary>The smallest degree within the tolerance of the best throughput: the one to run with.</summary>
@@ -96,8 +96,59 @@ namespace ParallelLint.Runtime
                 points.Add(new TuningPoint(degree, elapsed, sample.Count / Math.Max(elapsed.TotalSeconds, 1e-9)));
             }
 
+            return Result(points, tolerance);
+        }
+
+        /// <summary>
+        /// Times one whole run at each of <paramref name="degrees"/> (for work whose cost depends on the degree itself,
+        /// such as a parent that starts and feeds each worker) and picks the knee.
+        /// </summary>
+        /// <param name="degrees">The degrees to try, in the order to run them (for example 1, 2, 4, 8).</param>
+        /// <param name="run">One whole run at the given degree.</param>
+        /// <param name="tolerance">How close to the shortest run the knee must be (0.05: within 5%).</param>
+        /// <param name="cancellation">Stops the tuning run.</param>
+        /// <exception cref="ArgumentNullException"><paramref name="degrees"/> or <paramref name="run"/> is null.</exception>
+        /// <exception cref="ArgumentException"><paramref name="degrees"/> is empty or holds a degree below 1.</exception>
+        /// <exception cref="ArgumentOutOfRangeException"><paramref name="tolerance"/> is not in [0, 1).</exception>
+        public static async Task<TuningResult> TuneRunsAsync(
+            IEnumerable<int> degrees,
+            Func<int, CancellationToken, Task> run,
+            double tolerance = 0.05,
+            CancellationToken cancellation = default)
+        {
+            var tried = degrees?.ToList() ?? throw new ArgumentNullException(nameof(degrees));
+            if (run is null)
+            {
+                throw new ArgumentNullException(nameof(run));
+            }
+
+            if (tried.Count == 0 || tried.Any(degree => degree < 1))
+            {
+                throw new ArgumentException("At least one degree, each at least 1.", nameof(degrees));
+            }
+
+            if (!(tolerance >= 0 && tolerance < 1))
+            {
+                throw new ArgumentOutOfRangeException(nameof(tolerance), tolerance, "The tolerance is a fraction in [0, 1).");
+            }
+
+            var points = new List<TuningPoint>();
+            foreach (var degree in tried)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                var clock = Stopwatch.StartNew();
+                await run(degree, cancellation).ConfigureAwait(false);
+                var elapsed = clock.Elapsed;
+                points.Add(new TuningPoint(degree, elapsed, 1 / Math.Max(elapsed.TotalSeconds, 1e-9)));
+            }
+
+            return Result(points, tolerance);
+        }
+
+        private static TuningResult Result(List<TuningPoint> points, double tolerance)
+        {
             var best = points.Max(p => p.Throughput);
-            var knee = points.First(p => p.Throughput >= (1 - tolerance) * best).Degree;
+            var knee = points.Where(p => p.Throughput >= (1 - tolerance) * best).Min(p => p.Degree);
             return new TuningResult(points, knee, ScalabilityLaw.Fit(points.Select(p => (p.Degree, p.Throughput))));
         }
 

@@ -32,8 +32,23 @@ public class ChoosingTheDegreeTests
     }
 
     [Fact]
+    public void Workers_beyond_the_slots_wait_and_only_add_their_start()
+    {
+        // Two slots, as on the single-node grids: 4 workers compute in two rounds, so no faster than 2.
+        var model = new CostModel(PerWorkerMinutes, compute: 60, io: 2, slots: 2);
+        Assert.Equal(new[] { 62.5, 33, 34, 36 }, model.Predict(new[] { 1, 2, 4, 8 }).Select(row => row.Time));
+        Assert.Equal(2, model.BestWorkers());
+        Assert.Equal(2, model.Slots);
+        Assert.Null(new CostModel(PerWorkerMinutes, compute: 60, io: 2).Slots);
+
+        // Three workers on two slots: the third computes its third alone, after the first round.
+        Assert.Equal(3 * PerWorkerMinutes + 2 * 60.0 / 3 + 2, new CostModel(PerWorkerMinutes, 60, 2, slots: 2).Time(3), precision: 9);
+    }
+
+    [Fact]
     public void Bad_costs_name_their_parameter()
     {
+        Assert.Equal("slots", Assert.Throws<ArgumentOutOfRangeException>(() => new CostModel(1, 1, 0, slots: 0)).ParamName);
         Assert.Equal("perWorker", Assert.Throws<ArgumentOutOfRangeException>(() => new CostModel(-1, 1, 0)).ParamName);
         Assert.Equal("compute", Assert.Throws<ArgumentOutOfRangeException>(() => new CostModel(1, 0, 0)).ParamName);
         Assert.Equal("io", Assert.Throws<ArgumentOutOfRangeException>(() => new CostModel(1, 1, double.NaN)).ParamName);
@@ -86,6 +101,19 @@ public class ChoosingTheDegreeTests
         Assert.True(result.Points.Where(p => p.Degree < result.Knee).All(p => p.Throughput < 0.95 * best));
     }
 
+    [Fact]
+    public async Task Whole_runs_are_timed_at_each_degree_and_the_fastest_fewest_is_picked()
+    {
+        // A run whose cost falls to 4 workers and rises after: the seed's first example in milliseconds.
+        var milliseconds = new System.Collections.Generic.Dictionary<int, int> { [1] = 250, [2] = 160, [4] = 130, [8] = 145 };
+        var result = await DegreeTuner.TuneRunsAsync(new[] { 1, 2, 4, 8 }, (degree, ct) => Task.Delay(milliseconds[degree], ct));
+
+        Assert.Equal(new[] { 1, 2, 4, 8 }, result.Points.Select(p => p.Degree));
+        Assert.All(result.Points, p => Assert.InRange(p.Elapsed.TotalMilliseconds, milliseconds[p.Degree] - 1, milliseconds[p.Degree] + 100));
+        Assert.All(result.Points, p => Assert.Equal(1 / p.Elapsed.TotalSeconds, p.Throughput, precision: 6));
+        Assert.Equal(4, result.Knee);
+    }
+
     [Theory]
     [InlineData(1, new[] { 1 })]
     [InlineData(2, new[] { 1, 2 })]
@@ -99,5 +127,8 @@ public class ChoosingTheDegreeTests
     {
         Assert.Equal("maxDegree", (await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => DegreeTuner.TuneAsync(new[] { 1 }, (_, _) => default, maxDegree: 0))).ParamName);
         Assert.Equal("tolerance", (await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => DegreeTuner.TuneAsync(new[] { 1 }, (_, _) => default, tolerance: 1))).ParamName);
+        Assert.Equal("degrees", (await Assert.ThrowsAsync<ArgumentException>(() => DegreeTuner.TuneRunsAsync(new[] { 1, 0 }, (_, _) => Task.CompletedTask))).ParamName);
+        Assert.Equal("degrees", (await Assert.ThrowsAsync<ArgumentException>(() => DegreeTuner.TuneRunsAsync(Array.Empty<int>(), (_, _) => Task.CompletedTask))).ParamName);
+        Assert.Equal("run", (await Assert.ThrowsAsync<ArgumentNullException>(() => DegreeTuner.TuneRunsAsync(new[] { 1 }, null!))).ParamName);
     }
 }

@@ -1,6 +1,4 @@
 using System;
-using System.Diagnostics;
-using System.IO;
 using System.Text.RegularExpressions;
 using Xunit;
 
@@ -31,30 +29,12 @@ public class CoresReportProcessTests
         Assert.Matches(@"SLURM_CPUS_PER_TASK\s+-\s+ignored\s+""-3""", report);
     }
 
-    private static string ReportTool()
-    {
-        // tests/ParallelLint.Runtime.Tests/bin/<Configuration>/net10.0 -> samples/ParallelLint.CoresReport/bin/<Configuration>/net10.0
-        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var configuration = output.Parent!.Name;
-        var root = output.Parent.Parent!.Parent!.Parent!.Parent!.FullName;
-        var tool = Path.Combine(root, "samples", "ParallelLint.CoresReport", "bin", configuration, output.Name, "ParallelLint.CoresReport.dll");
-        Assert.True(File.Exists(tool), $"{tool} was not built");
-        return tool;
-    }
+    private static string ReportTool() => SampleProgram.Path("ParallelLint.CoresReport");
 
     private static string Run(string program, params string[] arguments)
     {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEnd();
-        Assert.True(process.WaitForExit(60_000), $"{program} did not finish");
-        Assert.True(process.ExitCode == 0, $"{program} exited {process.ExitCode}: {error}");
-        return output.Result;
+        var (exitCode, output, error) = SampleProgram.Run(TimeSpan.FromMinutes(1), program, arguments);
+        Assert.True(exitCode == 0, $"{program} exited {exitCode}: {error}");
+        return output;
     }
 }

@@ -7,6 +7,7 @@ namespace ParallelLint.Runtime.Jobs
     {
         private int maxAttempts = 1;
         private int? maxActive;
+        private int? slots;
         private TimeSpan pollInterval = TimeSpan.FromMilliseconds(250);
         private TimeSpan maxPollInterval = TimeSpan.FromSeconds(5);
 
@@ -27,6 +28,18 @@ namespace ParallelLint.Runtime.Jobs
         {
             get => maxActive;
             set => maxActive = value is null or >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(MaxActive), value, "At least one job at once.");
+        }
+
+        /// <summary>
+        /// The local backend's slots: how many cores its jobs share, <see cref="Cores.Available"/> when null. Above the
+        /// cores only for jobs that mostly wait (on a licence, a remote service, a device), never for compute. On a grid
+        /// the scheduler's queue decides.
+        /// </summary>
+        /// <exception cref="ArgumentOutOfRangeException">The value is 0 or below.</exception>
+        public int? Slots
+        {
+            get => slots;
+            set => slots = value is null or >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(Slots), value, "At least one slot.");
         }
 
         /// <summary>

@@ -11,7 +11,8 @@ using System.Threading.Tasks;
 namespace ParallelLint.Runtime.Jobs
 {
     /// <summary>
-    /// Jobs as child processes of this one: each holds its cores out of <see cref="Cores.Available"/>, the rest wait
+    /// Jobs as child processes of this one: each holds its cores out of <see cref="Cores.Available"/> (or the
+    /// configured slots), the rest wait
     /// in a queue; a time limit or cancellation kills the job's whole process tree.
     /// </summary>
     internal sealed class LocalJobExecutor : JobExecutor
@@ -19,7 +20,7 @@ namespace ParallelLint.Runtime.Jobs
         private readonly CoreSlots slots;
 
         public LocalJobExecutor(JobExecutorOptions? options)
-            : base("local", options) => slots = new CoreSlots(Cores.Available, Options.MaxActive);
+            : base("local", options) => slots = new CoreSlots(Options.Slots ?? Cores.Available, Options.MaxActive);
 
         private protected override (int? Total, int? Used) Slots() => (slots.Total, slots.Used);
 

@@ -23,17 +23,22 @@ public static class Backends
     /// <summary>An executor for <paramref name="backend"/>, polling briskly; skips (or fails on CI) when its daemon is not there.</summary>
     public static JobExecutor Create(string backend, JobExecutorOptions? options = null)
     {
+        Require(backend);
+        options ??= new JobExecutorOptions();
+        options.PollInterval = TimeSpan.FromMilliseconds(200);
+        options.MaxPollInterval = TimeSpan.FromSeconds(1);
+        return JobExecutor.Create(backend, options);
+    }
+
+    /// <summary>Skips the test (fails it on CI) when <paramref name="backend"/>'s daemon is not there.</summary>
+    public static void Require(string backend)
+    {
         if (backend != "local" && Missing.GetOrAdd(backend, Probe) is { } why)
         {
             var reason = $"{backend} is not available here ({why}); `eng/test.sh` starts it as root with apt (eng/grid/{backend}-up.sh)";
             Assert.False(Environment.GetEnvironmentVariable("CI") == "true", reason);
             Skip.If(true, reason);
         }
-
-        options ??= new JobExecutorOptions();
-        options.PollInterval = TimeSpan.FromMilliseconds(200);
-        options.MaxPollInterval = TimeSpan.FromSeconds(1);
-        return JobExecutor.Create(backend, options);
     }
 
     /// <summary>What the scheduler lists as queued or running, as its own command prints it.</summary>

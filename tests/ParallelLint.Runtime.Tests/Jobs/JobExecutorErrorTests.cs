@@ -26,6 +26,7 @@ public sealed class JobExecutorErrorTests : IDisposable
         Assert.Equal("Cores", Assert.Throws<ArgumentOutOfRangeException>(() => new Job("echo") { Cores = 0 }).ParamName);
         Assert.Equal("MaxAttempts", Assert.Throws<ArgumentOutOfRangeException>(() => new JobExecutorOptions { MaxAttempts = 0 }).ParamName);
         Assert.Equal("MaxActive", Assert.Throws<ArgumentOutOfRangeException>(() => new JobExecutorOptions { MaxActive = -1 }).ParamName);
+        Assert.Equal("Slots", Assert.Throws<ArgumentOutOfRangeException>(() => new JobExecutorOptions { Slots = 0 }).ParamName);
         Assert.Equal("backend", Assert.Throws<ArgumentException>(() => JobExecutor.Create("pbs")).ParamName);
         Assert.Equal("name", Assert.Throws<ArgumentException>(() => JobExecutor.Local().Stage("../escape", "x")).ParamName);
         Assert.Equal("jobs", (await Assert.ThrowsAsync<ArgumentException>(() => JobExecutor.Local().RunAllAsync(new Job[] { null! }))).ParamName);

@@ -33,6 +33,18 @@ public sealed class JobExecutorTests : IDisposable
         Assert.True(results.Max(r => r.Started!.Value) >= first - TimeSpan.FromMilliseconds(200), Timeline(results));
     }
 
+    [Fact]
+    public async Task Local_slots_above_the_cores_let_waiting_jobs_run_together()
+    {
+        var slots = Cores.Available + 4;
+        var executor = JobExecutor.Local(new JobExecutorOptions { Slots = slots });
+        var results = await executor.RunAllAsync(Enumerable.Range(0, slots).Select(i => new Job("sleep", "1") { Name = "wait" + i }));
+
+        Assert.All(results, result => Assert.Equal(JobState.Succeeded, result.State));
+        Assert.Equal(slots, MostAtOnce(results));
+        Assert.Equal(slots, executor.Status().SlotsTotal);
+    }
+
     [SkippableTheory]
     [MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
     public async Task A_job_gets_its_cores_and_wide_jobs_do_not_overlap(string backend)

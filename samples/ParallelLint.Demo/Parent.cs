@@ -1,0 +1,204 @@
+using System.Diagnostics;
+using System.Globalization;
+using ParallelLint.Runtime;
+using ParallelLint.Runtime.Jobs;
+
+namespace ParallelLint.Demo;
+
+/// <summary>What one run at a given number of workers measured.</summary>
+/// <param name="SendSecondsPerWorker">What serializing, writing and starting each worker cost the parent, one after another: the seed's s.</param>
+internal sealed record RunMeasurement(int Workers, double Seconds, double SendSecondsPerWorker, int? SlotsTotal);
+
+/// <summary>An example measured at every number of workers, the cost model's prediction, and the picks.</summary>
+internal sealed record ExampleOutcome(SeedExample Example, IReadOnlyList<RunMeasurement> Runs, CostModel Model, int TunerPick)
+{
+    public double Predicted(int workers) => Model.Time(workers);
+}
+
+/// <summary>
+/// The seed's parent process: it reads its input, then starts the workers one after another, serializing and
+/// sending each its own copy of the data before starting the next, waits for them all, and writes the results.
+/// Starting workers and sending them data is real (processes, files, checksums); the minutes of I/O and compute
+/// are scaled to <see cref="Unit"/> seconds each.
+/// </summary>
+internal sealed class Parent
+{
+    private readonly DemoOptions options;
+    private readonly DataSet data;
+    private readonly string expectedChecksum;
+
+    private Parent(DemoOptions options, double unit, DataSet data)
+    {
+        this.options = options;
+        Unit = unit;
+        this.data = data;
+        expectedChecksum = Worker.Checksum(System.Text.Encoding.UTF8.GetBytes(data.ToCsv()));
+    }
+
+    /// <summary>The seconds that stand for one of the seed's minutes.</summary>
+    public double Unit { get; }
+
+    /// <summary>
+    /// Warms up (JIT, the first process starts, the grid) and sizes the data so that starting a worker and sending
+    /// it its data cost the parent half a minute, the seed's proportion, whatever this machine's speed.
+    /// </summary>
+    public static async Task<Parent> PrepareAsync(DemoOptions options)
+    {
+        var perRow = DataSet.SecondsPerRow();
+        var probe = new Parent(options, 0, new DataSet(1_000));
+        var warmUp = new SeedExample("warm-up", Io: 0, Compute: 0);
+        await probe.RunAsync(warmUp, workers: 2, quiet: true);
+        var start = (await probe.RunAsync(warmUp, workers: 2, quiet: true)).SendSecondsPerWorker - 1_000 * perRow;
+        var unit = options.UnitSeconds ?? (options.Backend == "local" ? 0.2 : 1.0);
+        var target = SeedExample.SendPerWorker * unit;
+        var data = new DataSet((int)Math.Clamp((target - start) / perRow, 1_000, 4_000_000));
+
+        Console.WriteLine($"One of the seed's minutes lasts {unit:0.###} s here. Starting a worker costs the parent {start:0.000} s; each is");
+        Console.WriteLine($"then sent {data.Rows:N0} rows as CSV, so that starting and feeding it takes about {SeedExample.SendPerWorker} minute, as in the seed.");
+        if (start > target)
+        {
+            Console.WriteLine($"Starting a worker alone takes more than {SeedExample.SendPerWorker} minute: a larger --unit keeps the seed's proportions.");
+        }
+
+        Console.WriteLine(options.Compute == ComputeKind.Wait
+            ? "Workers compute by waiting their share (a core each, as on the seed's machine); starting them and sending data is real."
+            : $"Workers burn real CPU for their share, on the {Cores.Available} core(s) this machine has.");
+        Console.WriteLine($"Backend: {options.Backend}.");
+        return new Parent(options, unit, data);
+    }
+
+    /// <summary>Runs the example at each number of workers through the degree tuner and prints the table.</summary>
+    public async Task<ExampleOutcome> MeasureAsync(SeedExample example, IReadOnlyList<int> workers)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"{example.Name}: {example.Io:0} min of I/O + {example.Compute:0} min of compute");
+        var runs = new List<RunMeasurement>();
+        var tuning = await DegreeTuner.TuneRunsAsync(workers, async (count, _) => runs.Add(await RunAsync(example, count, quiet: false)));
+
+        var model = Calibrate(example, runs, Slots(runs));
+        var outcome = new ExampleOutcome(example, runs, model, tuning.Knee);
+        Print(outcome);
+        return outcome;
+    }
+
+    private async Task<RunMeasurement> RunAsync(SeedExample example, int workers, bool quiet)
+    {
+        var progress = new LiveProgress(workers, quiet);
+        var directory = Path.Combine(Path.GetTempPath(), $"parallellint-demo-{Environment.ProcessId}", $"{workers}-{example.Compute:0}");
+        var executor = JobExecutor.Create(options.Backend, new JobExecutorOptions
+        {
+            Progress = progress,
+            WorkDirectory = directory,
+            PollInterval = TimeSpan.FromMilliseconds(100),
+            MaxPollInterval = TimeSpan.FromSeconds(1),
+            // Waiting workers stand for cores of their own; busy ones share the machine's cores (the default).
+            Slots = options.Backend == "local" && options.Compute == ComputeKind.Wait ? workers : null,
+        });
+
+        var clock = Stopwatch.StartNew();
+        await Task.Delay(Seconds(example.Io / 2)); // reading the input
+        var share = Seconds(example.Compute / workers).TotalSeconds;
+        var sending = Stopwatch.StartNew();
+        var jobs = new List<Task<JobResult>>();
+        for (var worker = 0; worker < workers; worker++)
+        {
+            // A fresh copy for every worker, one after another: the cost that grows with the workers.
+            var path = executor.Stage($"worker-{worker}.csv", data.ToCsv());
+            jobs.Add(executor.RunAsync(Worker.Job(path, share, options.Compute)));
+            progress.Sent(worker + 1);
+        }
+
+        var sendPerWorker = sending.Elapsed.TotalSeconds / workers;
+        var results = await WhenAllAsync(jobs);
+        await Task.Delay(Seconds(example.Io / 2)); // writing the results
+        var elapsed = clock.Elapsed.TotalSeconds;
+        progress.Finish();
+
+        CheckAnswers(results, directory);
+        Directory.Delete(directory, recursive: true);
+        return new RunMeasurement(workers, elapsed, sendPerWorker, executor.Status().SlotsTotal);
+    }
+
+    private static async Task<JobResult[]> WhenAllAsync(List<Task<JobResult>> jobs)
+    {
+        try
+        {
+            return await Task.WhenAll(jobs);
+        }
+        catch (JobSchedulerException failure)
+        {
+            throw new DemoException($"The grid refused the workers: {failure.Message}\nIs it running? `bash eng/grid/sge-up.sh` or `bash eng/grid/slurm-up.sh` starts a single-node one.");
+        }
+    }
+
+    /// <summary>Checks that every worker got the data intact.</summary>
+    private void CheckAnswers(JobResult[] results, string directory)
+    {
+        foreach (var result in results)
+        {
+            var answer = result.State == JobState.Succeeded ? File.ReadAllText(result.StandardOutputPath).Trim() : null;
+            if (answer != expectedChecksum)
+            {
+                var error = File.Exists(result.StandardErrorPath) ? File.ReadAllText(result.StandardErrorPath).Trim() : "";
+                throw new DemoException(
+                    $"A worker did not do its part: {result} ({result.Detail}); it answered \"{answer}\", expected {expectedChecksum}. " +
+                    $"Its files are in {directory}. {error}");
+            }
+        }
+    }
+
+    /// <summary>
+    /// The seed's model with the parent's cost per worker as the parent measured it (the median over the runs), and
+    /// the fixed costs this machine adds (a worker's own start-up, the scheduler) folded into the I/O so that the
+    /// first run's total is matched: every other total is a prediction.
+    /// </summary>
+    private CostModel Calibrate(SeedExample example, IReadOnlyList<RunMeasurement> runs, int? slots)
+    {
+        var perWorker = runs.Select(run => run.SendSecondsPerWorker).Order().ElementAt(runs.Count / 2);
+        CostModel Model(double io) => slots is int k
+            ? new CostModel(perWorker, example.Compute * Unit, io, k)
+            : new CostModel(perWorker, example.Compute * Unit, io);
+        return Model(Math.Max(0, runs[0].Seconds - Model(0).Time(runs[0].Workers)));
+    }
+
+    /// <summary>The slots the workers shared, when a run had fewer than workers (a grid queue, busy workers).</summary>
+    private static int? Slots(IReadOnlyList<RunMeasurement> runs) =>
+        runs.Where(run => run.SlotsTotal < run.Workers).Select(run => run.SlotsTotal).FirstOrDefault();
+
+    private void Print(ExampleOutcome outcome)
+    {
+        var first = outcome.Runs[0];
+        Console.WriteLine($"  {"workers",7}  {"measured",10}  {"predicted",10}  {"speed-up",8}  {"parent's cost per worker",25}");
+        foreach (var run in outcome.Runs)
+        {
+            var cost = $"{run.SendSecondsPerWorker:0.000} s = {run.SendSecondsPerWorker / Unit:0.00} min";
+            Console.WriteLine($"  {run.Workers,7}  {run.Seconds,8:0.00} s  {outcome.Predicted(run.Workers),8:0.00} s  {first.Seconds / run.Seconds,7:0.00}x  {cost,25}");
+        }
+
+        var slots = outcome.Model.Slots is int k ? $", {k} slots" : "";
+        Console.WriteLine($"  model: T(n) = n x {outcome.Model.PerWorker:0.000} s + {outcome.Model.Compute:0.00} s / n{(slots.Length > 0 ? " per round of slots" : "")} + {outcome.Model.Io:0.00} s{slots}: the parent's cost per worker as measured, the rest fitted to the first run");
+        Console.WriteLine($"  the tuner picks {outcome.TunerPick} worker(s) (the fewest within 5% of the fastest run); the model's best is {outcome.Model.BestWorkers(outcome.Runs.Max(r => r.Workers))}");
+        Console.WriteLine($"  {Finding(outcome.Runs)}");
+    }
+
+    /// <summary>The seed's lesson as this run measured it.</summary>
+    private static string Finding(IReadOnlyList<RunMeasurement> runs)
+    {
+        var fastest = runs.MinBy(run => run.Seconds)!;
+        var most = runs[^1];
+        if (runs.Count == 1)
+        {
+            return "one number of workers measured: nothing to compare";
+        }
+
+        if (most == fastest)
+        {
+            var before = runs[^2];
+            return $"more workers keep helping: {most.Workers} workers are {before.Seconds / most.Seconds:0.00}x faster than {before.Workers}";
+        }
+
+        return $"more workers stop helping after {fastest.Workers} and then hurt: {most.Workers} workers take {most.Seconds / fastest.Seconds:0.00}x the time of {fastest.Workers}";
+    }
+
+    private TimeSpan Seconds(double minutes) => TimeSpan.FromSeconds(minutes * Unit);
+}

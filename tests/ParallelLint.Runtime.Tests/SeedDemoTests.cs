@@ -1,0 +1,105 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using ParallelLint.Runtime.Tests.Jobs;
+using Xunit;
+
+namespace ParallelLint.Runtime.Tests;
+
+/// <summary>
+/// The README's main job, samples/ParallelLint.Demo, run for real: the seed's two examples measured at 1, 2, 4 and 8
+/// workers must show the seed's finding, next to the model's prediction and the tuner's pick, and leave the plot.
+/// </summary>
+public sealed class SeedDemoTests : IDisposable
+{
+    private readonly string output = Directory.CreateTempSubdirectory("parallellint-demo-test-").FullName;
+
+    public void Dispose() => Directory.Delete(output, recursive: true);
+
+    [Fact]
+    public void Locally_more_workers_hurt_the_first_example_and_help_the_second()
+    {
+        var text = RunDemo();
+
+        var tables = Tables(text);
+        Assert.Equal(2, tables.Length);
+        Assert.All(tables, rows => Assert.Equal(new[] { 1, 2, 4, 8 }, rows.Select(row => row.Workers)));
+
+        // The seed: with 10 minutes of compute, 8 workers are slower than the best; with 60 they are the fastest.
+        var first = tables[0];
+        Assert.True(first[3].Measured > first.Min(row => row.Measured), Report(text));
+        Assert.Contains("more workers stop helping after", text);
+        var second = tables[1];
+        Assert.True(second[3].Measured < second[2].Measured, Report(text));
+        Assert.Contains("more workers keep helping: 8 workers", text);
+
+        // The tuner picks among the measured degrees; the first example's pick is below 8, the second's is 8.
+        var picks = Regex.Matches(text, @"the tuner picks (\d+) worker").Select(match => int.Parse(match.Groups[1].Value)).ToArray();
+        Assert.Equal(2, picks.Length);
+        Assert.True(picks[0] < 8, Report(text));
+        Assert.Equal(8, picks[1]);
+        Assert.Contains("available ", text); // the core report comes first
+
+        AssertPlots();
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Backends.Grids), MemberType = typeof(Backends))]
+    public void On_a_grid_the_workers_are_jobs_and_its_slots_are_in_the_model(string backend)
+    {
+        Backends.Require(backend);
+        var text = RunDemo("--backend", backend, "--workers", "1,4", "--unit", "0.25");
+
+        Assert.Contains($"Backend: {backend}.", text);
+        Assert.All(Tables(text), rows => Assert.Equal(new[] { 1, 4 }, rows.Select(row => row.Workers)));
+        // The single-node grids have 2 slots: the model knows that 4 workers compute in two rounds.
+        Assert.Contains("2 slots", text);
+        AssertPlots();
+    }
+
+    [Theory]
+    [InlineData("--backend", "pbs")]
+    [InlineData("--unit", "-1")]
+    [InlineData("--workers", "1,x")]
+    [InlineData("--compute")]
+    public void Bad_arguments_get_the_usage_and_exit_code_2(params string[] arguments)
+    {
+        var (exitCode, _, error) = SampleProgram.Run(TimeSpan.FromMinutes(1), "dotnet", new[] { SampleProgram.Path("ParallelLint.Demo") }.Concat(arguments).ToArray());
+        Assert.Equal(2, exitCode);
+        Assert.Contains(arguments[0], error);
+        Assert.Contains("usage: ParallelLint.Demo", error);
+    }
+
+    private string RunDemo(params string[] arguments)
+    {
+        var (exitCode, text, error) = SampleProgram.Run(
+            TimeSpan.FromMinutes(10), "dotnet", new[] { SampleProgram.Path("ParallelLint.Demo"), "--out", output }.Concat(arguments).ToArray());
+        Assert.True(exitCode == 0, $"exit {exitCode}\n{text}\n{error}");
+        return text;
+    }
+
+    /// <summary>Each example's table: workers, measured seconds, predicted seconds.</summary>
+    private static (int Workers, double Measured, double Predicted)[][] Tables(string text) =>
+        Regex.Split(text, @"^Example \d", RegexOptions.Multiline).Skip(1)
+            .Select(part => Regex.Matches(part, @"^\s+(\d+)\s+([\d.]+) s\s+([\d.]+) s", RegexOptions.Multiline)
+                .Select(row => (int.Parse(row.Groups[1].Value), double.Parse(row.Groups[2].Value), double.Parse(row.Groups[3].Value)))
+                .ToArray())
+            .ToArray();
+
+    private void AssertPlots()
+    {
+        var png = File.ReadAllBytes(Path.Combine(output, "seed-examples.png"));
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png.Take(4));
+        foreach (var svg in new[] { "seed-example-1.svg", "seed-example-2.svg" })
+        {
+            var document = XDocument.Load(Path.Combine(output, svg));
+            Assert.Equal("svg", document.Root!.Name.LocalName);
+            Assert.Contains("measured", document.ToString());
+            Assert.Contains("predicted", document.ToString());
+        }
+    }
+
+    private static string Report(string text) => "demo output:\n" + text;
+}
