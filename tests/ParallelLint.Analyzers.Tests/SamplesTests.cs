@@ -1,12 +1,9 @@
-using System.Collections.Immutable;
 using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
-using ParallelLint.Analyzers.Tests.Verifiers;
 using Xunit;
 
 namespace ParallelLint.Analyzers.Tests;
@@ -16,28 +13,11 @@ public class SamplesTests
 {
     private static readonly Regex Marker = new(@"//\s*❌\s*(?<ids>PL\d{4}(\s*,\s*PL\d{4})*)");
 
-    // What <ImplicitUsings>enable</ImplicitUsings> gives a console project.
-    private const string ImplicitUsings = """
-        global using System;
-        global using System.Collections.Generic;
-        global using System.IO;
-        global using System.Linq;
-        global using System.Net.Http;
-        global using System.Threading;
-        global using System.Threading.Tasks;
-        """;
-
     [Fact]
     public async Task Every_marked_line_and_only_those_get_their_diagnostic()
     {
-        var directory = Path.Combine(RepositoryFiles.Root, "samples", "ParallelLint.Samples");
-        var files = Directory.GetFiles(directory, "*.cs", SearchOption.TopDirectoryOnly);
-        var trees = files
-            .Select(path => CSharpSyntaxTree.ParseText(File.ReadAllText(path), path: Path.GetFileName(path)))
-            .Append(CSharpSyntaxTree.ParseText(ImplicitUsings, path: "ImplicitUsings.cs"))
-            .ToArray();
-        var compilation = TestReferences.Compile("Samples", trees, OutputKind.ConsoleApplication)
-            .AddReferences(TestReferences.ThreadPoolLibraries);
+        var trees = SampleCompilation.Trees;
+        var compilation = SampleCompilation.Compilation;
         Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
 
         var diagnostics = await compilation.WithAnalyzers(RepositoryFiles.Analyzers).GetAnalyzerDiagnosticsAsync();
