@@ -11,9 +11,10 @@ namespace ParallelLint.Package.Tests;
 /// The package as a user meets it: packed from this repository, added to a fresh console project from a local feed,
 /// built (the warning), fixed with <c>dotnet format</c>, rebuilt clean, and run (the runtime works).
 /// </summary>
-public sealed class PackageTests : IClassFixture<PackageTests.PackedPackage>
+[Collection(PackedPackage.Collection)]
+public sealed class PackageTests
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
+    internal static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
     private readonly PackedPackage package;
 
     public PackageTests(PackedPackage package) => this.package = package;
@@ -84,32 +85,8 @@ public sealed class PackageTests : IClassFixture<PackageTests.PackedPackage>
     /// </summary>
     private async Task WarningFixRebuildRun(string name, string source, string rule, string fixedFragment, string output)
     {
-        var project = Path.Combine(package.WorkDirectory, name);
-        Directory.CreateDirectory(project);
-        File.WriteAllText(Path.Combine(project, name + ".csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup>
-                <OutputType>Exe</OutputType>
-                <TargetFramework>net10.0</TargetFramework>
-                <ImplicitUsings>enable</ImplicitUsings>
-                <Nullable>enable</Nullable>
-                <RestorePackagesPath>{Path.Combine(package.WorkDirectory, "packages")}</RestorePackagesPath>
-              </PropertyGroup>
-              <ItemGroup>
-                <PackageReference Include="ParallelLint" Version="{package.Version}" />
-              </ItemGroup>
-            </Project>
-            """);
-        File.WriteAllText(Path.Combine(project, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <add key="local" value="{package.Feed}" />
-              </packageSources>
-            </configuration>
-            """);
+        var project = package.Consumer(name, source);
         var program = Path.Combine(project, "Program.cs");
-        File.WriteAllText(program, source);
 
         var build = await DotNet.Run(project, Timeout, "build", "--no-incremental");
         Assert.True(build.ExitCode == 0, build.Output);
@@ -129,9 +106,14 @@ public sealed class PackageTests : IClassFixture<PackageTests.PackedPackage>
         Assert.Matches(output, run.Output);
     }
 
-    /// <summary>Packs the repository once per test class into a private feed, with a private package cache.</summary>
+    /// <summary>
+    /// Packs the repository once for every test class of <see cref="Collection"/> into a private feed, with a private
+    /// package cache: a pack costs minutes on a small machine.
+    /// </summary>
     public sealed class PackedPackage : IAsyncLifetime
     {
+        public const string Collection = "Packed package";
+
         public string WorkDirectory { get; } = Directory.CreateTempSubdirectory("parallellint-package-").FullName;
 
         public string Feed => System.IO.Path.Combine(WorkDirectory, "feed");
@@ -147,6 +129,42 @@ public sealed class PackageTests : IClassFixture<PackageTests.PackedPackage>
             Assert.True(pack.ExitCode == 0, pack.Output);
             Path = Directory.GetFiles(Feed, "ParallelLint.*.nupkg").Single();
             Version = System.IO.Path.GetFileNameWithoutExtension(Path)["ParallelLint.".Length..];
+        }
+
+        /// <summary>
+        /// A fresh console project <paramref name="name"/> with <paramref name="source"/> as its Program.cs, on the packed
+        /// package from the private feed; <paramref name="properties"/> (MSBuild XML) join its property group.
+        /// Returns the project's directory.
+        /// </summary>
+        public string Consumer(string name, string source, string properties = "")
+        {
+            var project = System.IO.Path.Combine(WorkDirectory, name);
+            Directory.CreateDirectory(project);
+            File.WriteAllText(System.IO.Path.Combine(project, name + ".csproj"), $"""
+                <Project Sdk="Microsoft.NET.Sdk">
+                  <PropertyGroup>
+                    <OutputType>Exe</OutputType>
+                    <TargetFramework>net10.0</TargetFramework>
+                    <ImplicitUsings>enable</ImplicitUsings>
+                    <Nullable>enable</Nullable>
+                    <RestorePackagesPath>{System.IO.Path.Combine(WorkDirectory, "packages")}</RestorePackagesPath>
+                    {properties}
+                  </PropertyGroup>
+                  <ItemGroup>
+                    <PackageReference Include="ParallelLint" Version="{Version}" />
+                  </ItemGroup>
+                </Project>
+                """);
+            File.WriteAllText(System.IO.Path.Combine(project, "nuget.config"), $"""
+                <?xml version="1.0" encoding="utf-8"?>
+                <configuration>
+                  <packageSources>
+                    <add key="local" value="{Feed}" />
+                  </packageSources>
+                </configuration>
+                """);
+            File.WriteAllText(System.IO.Path.Combine(project, "Program.cs"), source);
+            return project;
         }
 
         public Task DisposeAsync()
