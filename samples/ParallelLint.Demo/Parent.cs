@@ -84,7 +84,7 @@ internal sealed class Parent
     private async Task<RunMeasurement> RunAsync(SeedExample example, int workers, bool quiet)
     {
         var progress = new LiveProgress(workers, quiet);
-        var directory = Path.Combine(Path.GetTempPath(), $"parallellint-demo-{Environment.ProcessId}", $"{workers}-{example.Compute:0}");
+        var directory = Path.Combine(Path.GetTempPath(), $"parallellint-demo-{Environment.ProcessId}-{workers}-{example.Compute:0}");
         var executor = JobExecutor.Create(options.Backend, new JobExecutorOptions
         {
             Progress = progress,
