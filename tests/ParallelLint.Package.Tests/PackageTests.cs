@@ -1,7 +1,4 @@
-using System;
 using System.IO;
-using System.IO.Compression;
-using System.Linq;
 using System.Threading.Tasks;
 using Xunit;
 
@@ -11,39 +8,12 @@ namespace ParallelLint.Package.Tests;
 /// The package as a user meets it: packed from this repository, added to a fresh console project from a local feed,
 /// built (the warning), fixed with <c>dotnet format</c>, rebuilt clean, and run (the runtime works).
 /// </summary>
-public sealed class PackageTests : IClassFixture<PackageTests.PackedPackage>
+[Collection(PackedPackage.Collection)]
+public sealed class PackageTests
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
     private readonly PackedPackage package;
 
     public PackageTests(PackedPackage package) => this.package = package;
-
-    [Fact]
-    public void Package_has_the_analyzers_the_runtime_for_both_targets_and_its_metadata()
-    {
-        using var archive = ZipFile.OpenRead(package.Path);
-        var entries = archive.Entries.Select(entry => entry.FullName).ToHashSet();
-        foreach (var expected in new[]
-        {
-            "analyzers/dotnet/cs/ParallelLint.Analyzers.dll",
-            "analyzers/dotnet/cs/ParallelLint.CodeFixes.dll",
-            "lib/netstandard2.0/ParallelLint.Runtime.dll",
-            "lib/net8.0/ParallelLint.Runtime.dll",
-            "README.md",
-            "LICENSE",
-        })
-        {
-            Assert.Contains(expected, entries);
-        }
-
-        using var nuspec = new StreamReader(archive.GetEntry("ParallelLint.nuspec")!.Open());
-        var text = nuspec.ReadToEnd();
-        Assert.DoesNotContain("developmentDependency", text);
-        Assert.Contains("<readme>README.md</readme>", text);
-        Assert.Contains("<license type=\"expression\">MIT</license>", text);
-        Assert.Contains("<repository type=\"git\"", text);
-        Assert.Contains("<tags>", text);
-    }
 
     [Fact]
     public Task A_consumer_gets_the_warning_the_fix_a_clean_build_and_a_working_runtime() => WarningFixRebuildRun(
@@ -84,75 +54,25 @@ public sealed class PackageTests : IClassFixture<PackageTests.PackedPackage>
     /// </summary>
     private async Task WarningFixRebuildRun(string name, string source, string rule, string fixedFragment, string output)
     {
-        var project = Path.Combine(package.WorkDirectory, name);
-        Directory.CreateDirectory(project);
-        File.WriteAllText(Path.Combine(project, name + ".csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup>
-                <OutputType>Exe</OutputType>
-                <TargetFramework>net10.0</TargetFramework>
-                <ImplicitUsings>enable</ImplicitUsings>
-                <Nullable>enable</Nullable>
-                <RestorePackagesPath>{Path.Combine(package.WorkDirectory, "packages")}</RestorePackagesPath>
-              </PropertyGroup>
-              <ItemGroup>
-                <PackageReference Include="ParallelLint" Version="{package.Version}" />
-              </ItemGroup>
-            </Project>
-            """);
-        File.WriteAllText(Path.Combine(project, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <add key="local" value="{package.Feed}" />
-              </packageSources>
-            </configuration>
-            """);
+        var project = package.CreateProject(name, PackedPackage.ConsoleApp);
         var program = Path.Combine(project, "Program.cs");
         File.WriteAllText(program, source);
 
-        var build = await DotNet.Run(project, Timeout, "build", "--no-incremental");
+        var build = await DotNet.Run(project, DotNet.CommandTimeout, "build", "--no-incremental");
         Assert.True(build.ExitCode == 0, build.Output);
         Assert.Contains("warning " + rule, build.Output);
 
-        var format = await DotNet.Run(project, Timeout, "format", "analyzers", "--diagnostics", rule, "--severity", "warn");
+        var format = await DotNet.Run(project, DotNet.CommandTimeout, "format", "analyzers", "--diagnostics", rule, "--severity", "warn");
         Assert.True(format.ExitCode == 0, format.Output);
         var fixedSource = File.ReadAllText(program);
         Assert.Contains(fixedFragment, fixedSource);
 
-        var rebuild = await DotNet.Run(project, Timeout, "build", "--no-incremental");
+        var rebuild = await DotNet.Run(project, DotNet.CommandTimeout, "build", "--no-incremental");
         Assert.True(rebuild.ExitCode == 0, rebuild.Output);
         Assert.DoesNotContain(rule, rebuild.Output);
 
-        var run = await DotNet.Run(project, Timeout, "run", "--no-build");
+        var run = await DotNet.Run(project, DotNet.CommandTimeout, "run", "--no-build");
         Assert.True(run.ExitCode == 0, run.Output);
         Assert.Matches(output, run.Output);
-    }
-
-    /// <summary>Packs the repository once per test class into a private feed, with a private package cache.</summary>
-    public sealed class PackedPackage : IAsyncLifetime
-    {
-        public string WorkDirectory { get; } = Directory.CreateTempSubdirectory("parallellint-package-").FullName;
-
-        public string Feed => System.IO.Path.Combine(WorkDirectory, "feed");
-
-        public string Path { get; private set; } = "";
-
-        public string Version { get; private set; } = "";
-
-        public async Task InitializeAsync()
-        {
-            var root = DotNet.RepositoryRoot();
-            var pack = await DotNet.Run(root, Timeout, "pack", "src/ParallelLint.Package", "-c", "Release", "-o", Feed);
-            Assert.True(pack.ExitCode == 0, pack.Output);
-            Path = Directory.GetFiles(Feed, "ParallelLint.*.nupkg").Single();
-            Version = System.IO.Path.GetFileNameWithoutExtension(Path)["ParallelLint.".Length..];
-        }
-
-        public Task DisposeAsync()
-        {
-            Directory.Delete(WorkDirectory, recursive: true);
-            return Task.CompletedTask;
-        }
     }
 }
