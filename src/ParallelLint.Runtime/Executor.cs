@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.ExceptionServices;
 using System.Threading;
 using System.Threading.Tasks;
@@ -18,8 +19,13 @@ namespace ParallelLint.Runtime
     /// </remarks>
     public static class Executor
     {
+        // RS0026 guards against calls that become ambiguous when an overload with optional parameters is added. These
+        // overloads differ in the type of their source, so leaving out the options never makes a call ambiguous.
+        private const string OverloadsDifferBySource = "IEnumerable<T> and IAsyncEnumerable<T> overloads cannot be confused.";
+
         /// <summary>Runs <paramref name="body"/> for every item, at most <see cref="ExecutorOptions.Degree"/> at once.</summary>
         /// <exception cref="ArgumentNullException"><paramref name="source"/> or <paramref name="body"/> is null.</exception>
+        [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = OverloadsDifferBySource)]
         public static Task ForEachAsync<T>(IEnumerable<T> source, Func<T, CancellationToken, ValueTask> body, ExecutorOptions? options = null)
         {
             Require(source, nameof(source));
@@ -29,6 +35,7 @@ namespace ParallelLint.Runtime
 
         /// <summary>Runs <paramref name="body"/> for every item of an async stream, at most <see cref="ExecutorOptions.Degree"/> at once.</summary>
         /// <exception cref="ArgumentNullException"><paramref name="source"/> or <paramref name="body"/> is null.</exception>
+        [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = OverloadsDifferBySource)]
         public static Task ForEachAsync<T>(IAsyncEnumerable<T> source, Func<T, CancellationToken, ValueTask> body, ExecutorOptions? options = null)
         {
             Require(source, nameof(source));
@@ -38,6 +45,7 @@ namespace ParallelLint.Runtime
 
         /// <summary>Runs <paramref name="body"/> for every item and returns the results in the order of the items.</summary>
         /// <exception cref="ArgumentNullException"><paramref name="source"/> or <paramref name="body"/> is null.</exception>
+        [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = OverloadsDifferBySource)]
         public static Task<TResult[]> MapAsync<T, TResult>(IEnumerable<T> source, Func<T, CancellationToken, ValueTask<TResult>> body, ExecutorOptions? options = null)
         {
             Require(source, nameof(source));
@@ -47,6 +55,7 @@ namespace ParallelLint.Runtime
 
         /// <summary>Runs <paramref name="body"/> for every item of an async stream and returns the results in the stream's order.</summary>
         /// <exception cref="ArgumentNullException"><paramref name="source"/> or <paramref name="body"/> is null.</exception>
+        [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = OverloadsDifferBySource)]
         public static Task<TResult[]> MapAsync<T, TResult>(IAsyncEnumerable<T> source, Func<T, CancellationToken, ValueTask<TResult>> body, ExecutorOptions? options = null)
         {
             Require(source, nameof(source));

@@ -9,6 +9,9 @@ namespace ParallelLint.Package.Tests;
 /// <summary>Runs the real <c>dotnet</c> CLI, as a user would, and keeps everything it printed.</summary>
 internal static class DotNet
 {
+    /// <summary>Generous for one restore, build or pack on a busy two-core machine.</summary>
+    public static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(5);
+
     public static async Task<(int ExitCode, string Output)> Run(string workingDirectory, TimeSpan timeout, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet")

@@ -12,7 +12,7 @@ namespace ParallelLint.Package.Tests;
 /// read from the compiler's own SARIF log (which, unlike the build output, also lists suggestions), a user's
 /// <c>.editorconfig</c> and <c>.globalconfig</c> over the preset, and a misspelt mode.
 /// </summary>
-[Collection(PackageTests.PackedPackage.Collection)]
+[Collection(PackedPackage.Collection)]
 public sealed class PresetTests
 {
     // PL1001 (a warning by default) on the nested loop, PL2005 (a suggestion by default) on the last one.
@@ -31,9 +31,9 @@ public sealed class PresetTests
 
     private const string SarifLog = "<ErrorLog>$(MSBuildProjectDirectory)/build.sarif,version=2.1</ErrorLog>";
 
-    private readonly PackageTests.PackedPackage package;
+    private readonly PackedPackage package;
 
-    public PresetTests(PackageTests.PackedPackage package) => this.package = package;
+    public PresetTests(PackedPackage package) => this.package = package;
 
     [Fact]
     public async Task Recommended_is_the_default_none_turns_every_rule_off_and_a_mode_change_recompiles()
@@ -106,7 +106,7 @@ public sealed class PresetTests
     }
 
     private static Task<(int ExitCode, string Output)> Build(string project, params string[] arguments) =>
-        DotNet.Run(project, PackageTests.Timeout, new[] { "build" }.Concat(arguments).ToArray());
+        DotNet.Run(project, DotNet.CommandTimeout, new[] { "build" }.Concat(arguments).ToArray());
 
     private static SortedDictionary<string, string> Levels(params (string Rule, string Level)[] levels) =>
         new(levels.ToDictionary(entry => entry.Rule, entry => entry.Level));

@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Composition;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -25,7 +24,7 @@ namespace ParallelLint.CodeFixes
     /// cancellation token (passed on to the awaited calls that take one, where that compiles), and
     /// <c>Parallel.Invoke</c> of parameterless async lambdas → <c>await Task.WhenAll(Task.Run(..), ..)</c>.
     /// </summary>
-    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AsyncDelegateToParallelLoopFixer)), Shared]
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AsyncDelegateToParallelLoopFixer))]
     public sealed class AsyncDelegateToParallelLoopFixer : CodeFixProvider
     {
         internal const string EquivalenceKey = "PL2004.AwaitAsyncLoop";

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Composition;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -21,7 +20,7 @@ namespace ParallelLint.CodeFixes
     /// <c>Parallel.For(a, b, () => 0.0, (i, state, subtotal) => subtotal + F(i), subtotal => { lock (gate) { total += subtotal; } })</c>:
     /// the lock is taken once per worker instead of once per item. Offered only where the result compiles.
     /// </summary>
-    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(BodySerializedByLockFixer)), Shared]
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(BodySerializedByLockFixer))]
     public sealed class BodySerializedByLockFixer : CodeFixProvider
     {
         internal const string Key = "PL2006.ThreadLocalAccumulation";

@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Composition;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -21,7 +20,7 @@ namespace ParallelLint.CodeFixes
     /// ParallelLint.Runtime is referenced, <c>Environment.ProcessorCount</c> otherwise. Only the use site changes: a
     /// constant it was read from stays as it is (other code may use it).
     /// </summary>
-    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(HardCodedDegreeFixer)), Shared]
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(HardCodedDegreeFixer))]
     public sealed class HardCodedDegreeFixer : CodeFixProvider
     {
         internal const string EquivalenceKey = "PL2001.DetectedCores";

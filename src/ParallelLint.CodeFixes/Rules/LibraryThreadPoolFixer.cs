@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Composition;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -23,7 +22,7 @@ namespace ParallelLint.CodeFixes
     /// PL1003's fix: the library's threads knob set to 1, in the call's own options (ONNX Runtime, ML.NET) or as the
     /// library's process-wide switch at the start of the member that runs the parallel loop (Math.NET Numerics, TorchSharp).
     /// </summary>
-    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(LibraryThreadPoolFixer)), Shared]
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(LibraryThreadPoolFixer))]
     public sealed class LibraryThreadPoolFixer : CodeFixProvider
     {
         internal const string EquivalenceKey = "PL1003.OneThread";

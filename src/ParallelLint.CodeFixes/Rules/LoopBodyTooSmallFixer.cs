@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Composition;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -27,7 +26,7 @@ namespace ParallelLint.CodeFixes
     /// order. Offered only where the loop's result is unused, and the body neither writes its index nor returns from
     /// inside a nested loop.
     /// </summary>
-    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(LoopBodyTooSmallFixer)), Shared]
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(LoopBodyTooSmallFixer))]
     public sealed class LoopBodyTooSmallFixer : CodeFixProvider
     {
         internal const string EquivalenceKey = "PL2005.PartitionRange";

@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Composition;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -28,7 +27,7 @@ namespace ParallelLint.CodeFixes
     /// A copy equal to one already hoisted just above the same statement (and only read) reuses that local instead of
     /// adding another, whether the copies are fixed one by one or all at once.
     /// </remarks>
-    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(LoopInvariantCopyFixer)), Shared]
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(LoopInvariantCopyFixer))]
     public sealed class LoopInvariantCopyFixer : CodeFixProvider
     {
         internal const string EquivalenceKey = "PL3002.Hoist";

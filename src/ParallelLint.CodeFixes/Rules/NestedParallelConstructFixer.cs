@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Composition;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -17,7 +16,7 @@ namespace ParallelLint.CodeFixes
     /// PL1001's fixes: make the inner level sequential (first, so that <c>dotnet format</c> applies it), or bound
     /// both levels within the available cores. A fix is offered only when its result compiles.
     /// </summary>
-    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(NestedParallelConstructFixer)), Shared]
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(NestedParallelConstructFixer))]
     public sealed class NestedParallelConstructFixer : CodeFixProvider
     {
         internal const string MakeInnerSequential = "PL1001.MakeInnerSequential";

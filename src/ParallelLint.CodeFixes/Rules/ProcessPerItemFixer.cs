@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Composition;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -27,7 +26,7 @@ namespace ParallelLint.CodeFixes
     /// and the loop that waits, through <c>RunAllAsync</c>). Without the runtime, a parallel body gets a bounded
     /// <c>ParallelOptions</c>. Offered only where the commands translate exactly and the result compiles.
     /// </summary>
-    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ProcessPerItemFixer)), Shared]
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ProcessPerItemFixer))]
     public sealed class ProcessPerItemFixer : CodeFixProvider
     {
         internal const string Key = "PL3001.JobExecutor";

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Composition;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -29,7 +28,7 @@ namespace ParallelLint.CodeFixes
     /// The child then receives a path instead of the data: its command-line contract changes, which is why the fix is
     /// offered, never applied silently by a build.
     /// </remarks>
-    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(SameDataToEveryProcessFixer)), Shared]
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(SameDataToEveryProcessFixer))]
     public sealed class SameDataToEveryProcessFixer : CodeFixProvider
     {
         internal const string EquivalenceKey = "PL3003.StageOnce";

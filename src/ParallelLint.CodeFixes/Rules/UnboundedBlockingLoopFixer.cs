@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Composition;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -23,7 +22,7 @@ namespace ParallelLint.CodeFixes
     /// references it, <c>Environment.ProcessorCount</c> otherwise), in a new options argument, in the loop's inline
     /// options, or in the initializer of an options local created in the same method. Options from elsewhere get no fix.
     /// </summary>
-    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UnboundedBlockingLoopFixer)), Shared]
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UnboundedBlockingLoopFixer))]
     public sealed class UnboundedBlockingLoopFixer : CodeFixProvider
     {
         internal const string EquivalenceKey = "PL2002.BoundByCores";

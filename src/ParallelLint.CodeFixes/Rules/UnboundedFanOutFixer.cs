@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Composition;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -24,7 +23,7 @@ namespace ParallelLint.CodeFixes
     /// the results used, <c>await Executor.MapAsync(items, (x, cancellationToken) => ..)</c>, which keeps them in the
     /// items' order (runtime only). Loops that collect tasks get no fix. Offered only where the result compiles.
     /// </summary>
-    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UnboundedFanOutFixer)), Shared]
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UnboundedFanOutFixer))]
     public sealed class UnboundedFanOutFixer : CodeFixProvider
     {
         internal const string Key = "PL2003.BoundedLoop";
