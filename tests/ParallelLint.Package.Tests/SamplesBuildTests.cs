@@ -14,7 +14,7 @@ namespace ParallelLint.Package.Tests;
 public sealed class SamplesBuildTests
 {
     private static readonly Regex Marker = new(@"//\s*❌\s*(?<ids>PL\d{4}(\s*,\s*PL\d{4})*)");
-    private static readonly Regex Warning = new(@"(?<file>[^\s/\\]+\.cs)\((?<line>\d+),\d+\): (warning|error|info) (?<id>PL\d{4})");
+    private static readonly Regex Warning = new(@"(?<file>[^\s/\\]+\.cs)\((?<line>\d+),(?<column>\d+)\): (warning|error|info) (?<id>PL\d{4})");
     private static readonly string Project = Path.Combine(DotNet.RepositoryRoot(), "samples", "ParallelLint.Samples");
 
     [Fact]
@@ -27,9 +27,10 @@ public sealed class SamplesBuildTests
         (exitCode, output) = await DotNet.Run(Project, TimeSpan.FromMinutes(5), "build", "-c", "Debug", "-nologo", "--no-dependencies", "--no-incremental");
         Assert.True(exitCode == 0, output);
 
+        // MSBuild repeats each warning in its summary: one per file, line, column and rule.
         var reported = Warning.Matches(output)
+            .DistinctBy(match => match.Value)
             .Select(match => $"{match.Groups["file"].Value}:{match.Groups["line"].Value} {match.Groups["id"].Value}")
-            .Distinct()
             .Order()
             .ToArray();
         var marked = Directory.GetFiles(Project, "*.cs")
