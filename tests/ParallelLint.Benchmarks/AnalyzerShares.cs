@@ -12,8 +12,8 @@ namespace ParallelLint.Benchmarks;
 /// Each ParallelLint analyzer alone against the empty analyzer, in alternating rounds on fresh compilations of one
 /// generated code base: <c>dotnet run -c Release --project tests/ParallelLint.Benchmarks -- --shares [lines] [rounds] [set ...]</c>
 /// (50k lines and 5 rounds by default; naming sets, e.g. <c>PL2005</c>, runs the empty analyzer and those alone;
-/// <c>NetAnalyzers</c> adds the SDK's analyzers; <c>before=path/ParallelLint.Analyzers.dll</c> adds all the rules of
-/// another build, loaded on its own, to compare two versions in the same rounds).
+/// <c>NetAnalyzers</c> adds the SDK's analyzers; <c>before=path/ParallelLint.Analyzers.dll</c> adds the rules of another
+/// build, together and each alone, loaded on their own, to compare two versions in the same rounds).
 /// The driver's own accounting (<see cref="AnalyzerTelemetry"/>) charges an analyzer with the garbage collections
 /// that happen to run inside its callbacks; wall time and allocations of each analyzer alone do not.
 /// </summary>
@@ -22,17 +22,21 @@ public static class AnalyzerShares
     public static async Task Report(int lines, int rounds, string[] only)
     {
         var all = AnalyzerBenchmarks.ParallelLintAnalyzers();
+        var before = only.Where(set => set.StartsWith("before=", StringComparison.Ordinal)).Select(set => Before(set.Substring("before=".Length))).FirstOrDefault();
+        var names = only.Where(set => !set.StartsWith("before=", StringComparison.Ordinal)).ToArray();
         var sets = new[] { ("empty", ImmutableArray.Create<DiagnosticAnalyzer>(new EmptyAnalyzer())), ("all twelve", all) }
-            .Concat(all.Select(analyzer => (analyzer.SupportedDiagnostics[0].Id, ImmutableArray.Create(analyzer))))
-            .Concat(only.Where(set => set.StartsWith("before=", StringComparison.Ordinal)).Select(set => ("before", Before(set.Substring("before=".Length)))))
-            .Concat(only.Contains("NetAnalyzers") ? new[] { ("NetAnalyzers", AnalyzerBenchmarks.NetAnalyzerSet()) } : Array.Empty<(string, ImmutableArray<DiagnosticAnalyzer>)>())
-            .Where((set, i) => i == 0 || only.Length == 0 || only.Contains(set.Item1) || set.Item1 == "before")
+            .Concat(all.Select(analyzer => (Id(analyzer), ImmutableArray.Create(analyzer))))
+            .Concat(before.IsDefault ? Array.Empty<(string, ImmutableArray<DiagnosticAnalyzer>)>() :
+                new[] { ("before", before) }.Concat(before.Select(analyzer => ("before " + Id(analyzer), ImmutableArray.Create(analyzer)))))
+            .Concat(names.Contains("NetAnalyzers") ? new[] { ("NetAnalyzers", AnalyzerBenchmarks.NetAnalyzerSet()) } : Array.Empty<(string, ImmutableArray<DiagnosticAnalyzer>)>())
+            .Where((set, i) => i == 0 || names.Length == 0 || names.Contains(set.Item1) || names.Any(name => set.Item1 == "before " + name) ||
+                (set.Item1 == "before" && names.Contains("all twelve")))
             .ToArray();
         var compilation = AnalyzerBenchmarks.Compile(lines);
 
         // Warm-up: JIT and the referenced assemblies' symbols.
         await Analyze(compilation, sets[0].Item2);
-        foreach (var (name, analyzers) in sets.Where(set => set.Item1 is "NetAnalyzers" or "before").Append(("ParallelLint", all)))
+        foreach (var (name, analyzers) in sets.Where(set => set.Item1 is "NetAnalyzers").Append(("ParallelLint", all)).Concat(before.IsDefault ? [] : [("before", before)]))
         {
             var found = (await AnalyzeWithDiagnostics(compilation, analyzers)).Diagnostics;
             Console.WriteLine($"{name} reports {found.Length} diagnostics in {found.Select(d => d.Location.SourceTree).Distinct().Count()} of {compilation.SyntaxTrees.Count()} files: " +
@@ -95,6 +99,8 @@ public static class AnalyzerShares
         process.Refresh();
         return (elapsed, (process.TotalProcessorTime - processor).TotalSeconds, GC.GetTotalAllocatedBytes(precise: true) - allocated, diagnostics);
     }
+
+    private static string Id(DiagnosticAnalyzer analyzer) => analyzer.SupportedDiagnostics[0].Id;
 
     /// <summary>The rules of another build of the analyzers, in a load context of their own (the same assembly name).</summary>
     private static ImmutableArray<DiagnosticAnalyzer> Before(string path)
