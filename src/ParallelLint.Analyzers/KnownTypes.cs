@@ -32,6 +32,7 @@ namespace ParallelLint.Analyzers
             Process = compilation.GetTypeByMetadataName("System.Diagnostics.Process");
             ProcessStartInfo = compilation.GetTypeByMetadataName("System.Diagnostics.ProcessStartInfo");
             SemaphoreSlim = compilation.GetTypeByMetadataName("System.Threading.SemaphoreSlim");
+            GeneratedCodeAttribute = compilation.GetTypeByMetadataName("System.CodeDom.Compiler.GeneratedCodeAttribute");
 
             // Types of optional libraries are looked up only where the library is referenced (a miss searches everything).
             var referenced = new HashSet<string>(compilation.ReferencedAssemblyNames.Select(assembly => assembly.Name));
@@ -67,6 +68,9 @@ namespace ParallelLint.Analyzers
         public INamedTypeSymbol? Process { get; }
         public INamedTypeSymbol? ProcessStartInfo { get; }
         public INamedTypeSymbol? SemaphoreSlim { get; }
+
+        /// <summary>What marks generated members (<see cref="GeneratedCode"/>).</summary>
+        public INamedTypeSymbol? GeneratedCodeAttribute { get; }
         public INamedTypeSymbol? DataflowBlockOptions { get; }
         public INamedTypeSymbol? ActionBlock { get; }
         public INamedTypeSymbol? TransformBlock { get; }

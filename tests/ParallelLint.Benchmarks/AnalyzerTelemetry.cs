@@ -15,6 +15,7 @@ namespace ParallelLint.Benchmarks;
 /// ParallelLint and NetAnalyzers in the same run over the same generated compilation, at two sizes:
 /// <c>dotnet run -c Release --project tests/ParallelLint.Benchmarks -- --telemetry [lines ...]</c> (200k and 400k by default).
 /// The time benchmarks (<see cref="AnalyzerBenchmarks"/>) include binding, whose noise hides an analyzer this cheap.
+/// Then wall time, CPU time and bytes allocated per analysis, each set alone, in alternating rounds.
 /// </summary>
 public static class AnalyzerTelemetry
 {
@@ -45,20 +46,26 @@ public static class AnalyzerTelemetry
                     (sets[i].Name == "ParallelLint" ? "; by analyzer: " + string.Join(", ", each.Select(a => $"{a.Name} {a.Seconds:F2}s")) : ""));
             }
 
-            // Wall time as well, each set alone on a fresh compilation, alternating rounds against drift: the median.
+            // Wall time, CPU time and allocations as well, each set alone on a fresh compilation, alternating rounds
+            // (forwards, then backwards) against drift: the medians. CPU time is what neighbours on a shared machine
+            // disturb least.
             var walls = new double[sets.Length][];
+            var cpus = new double[sets.Length][];
+            var allocated = new double[sets.Length][];
             for (var i = 0; i < sets.Length; i++)
             {
                 walls[i] = new double[Rounds];
+                cpus[i] = new double[Rounds];
+                allocated[i] = new double[Rounds];
             }
 
             for (var round = 0; round < Rounds; round++)
             {
-                for (var i = 0; i < sets.Length; i++)
+                for (var k = 0; k < sets.Length; k++)
                 {
-                    var clock = System.Diagnostics.Stopwatch.StartNew();
-                    await ExecutionSeconds(compilation.Clone(), sets[i].Analyzers);
-                    walls[i][round] = clock.Elapsed.TotalSeconds;
+                    var i = round % 2 == 0 ? k : sets.Length - 1 - k;
+                    (walls[i][round], cpus[i][round], var bytes) = await AnalyzerShares.Analyze(compilation, sets[i].Analyzers);
+                    allocated[i][round] = bytes / 1e6;
                 }
             }
 
@@ -66,6 +73,12 @@ public static class AnalyzerTelemetry
             string Range(int set) => $"{walls[set].Min():F2}-{walls[set].Max():F2}s";
             Console.WriteLine($"{lines,8} wall (median of {Rounds}): empty {median[0]:F2}s [{Range(0)}], ParallelLint {median[1]:F2}s [{Range(1)}] (+{median[1] - median[0]:F2}s), " +
                 $"NetAnalyzers {median[2]:F2}s [{Range(2)}] (+{median[2] - median[0]:F2}s): {(median[1] - median[0]) / (median[2] - median[0]):P1}");
+            var cpu = cpus.Select(c => c.OrderBy(t => t).ElementAt(Rounds / 2)).ToArray();
+            Console.WriteLine($"{lines,8} CPU (median of {Rounds}): empty {cpu[0]:F2}s, ParallelLint {cpu[1]:F2}s (+{cpu[1] - cpu[0]:F2}s), " +
+                $"NetAnalyzers {cpu[2]:F2}s (+{cpu[2] - cpu[0]:F2}s): {(cpu[1] - cpu[0]) / (cpu[2] - cpu[0]):P1}");
+            var bytesPerAnalysis = allocated.Select(a => a.OrderBy(t => t).ElementAt(Rounds / 2)).ToArray();
+            Console.WriteLine($"{lines,8} allocated per analysis (median of {Rounds}): empty {bytesPerAnalysis[0]:F0} MB, ParallelLint {bytesPerAnalysis[1]:F0} MB " +
+                $"(+{bytesPerAnalysis[1] - bytesPerAnalysis[0]:F0} MB), NetAnalyzers {bytesPerAnalysis[2]:F0} MB (+{bytesPerAnalysis[2] - bytesPerAnalysis[0]:F0} MB)");
 
             var ours = times[1] - times[0];
             var theirs = times[2] - times[0];

@@ -8,6 +8,12 @@ if (args is ["--telemetry", .. var sizes])
     return;
 }
 
+if (args is ["--shares", .. var shares])
+{
+    await AnalyzerShares.Report(shares.Length > 0 ? int.Parse(shares[0]) : 50_000, shares.Length > 1 ? int.Parse(shares[1]) : 5, shares.Skip(2).ToArray());
+    return;
+}
+
 if (args is ["--job-rounds", .. var rounds])
 {
     await JobRounds.Report(rounds.Length == 0 ? 21 : int.Parse(rounds[0]));

@@ -41,11 +41,16 @@ namespace ParallelLint.Analyzers.Parallelism
         /// </summary>
         public LocalUsages Locals => locals ??= LocalUsages.Of(blocks);
 
+        // One stack per thread, reused block after block: a new one per block grew from empty by doubling every time.
+        [System.ThreadStatic]
+        private static Stack<(IOperation Operation, ISymbol Function, ParallelBody? Body)>? stack;
+
         public void Walk(ImmutableArray<IOperation> blocks, ISymbol owner, Visitor visit)
         {
             this.blocks = blocks;
             locals = null;
-            var pending = new Stack<(IOperation Operation, ISymbol Function, ParallelBody? Body)>();
+            var pending = stack ??= new Stack<(IOperation Operation, ISymbol Function, ParallelBody? Body)>();
+            pending.Clear();
             foreach (var block in blocks)
             {
                 pending.Push((block, owner.OriginalDefinition, null));
@@ -54,15 +59,18 @@ namespace ParallelLint.Analyzers.Parallelism
             while (pending.Count > 0)
             {
                 var (operation, function, body) = pending.Pop();
-                switch (operation)
+
+                // By kind before any type test: this runs on every operation of every block.
+                switch (operation.Kind)
                 {
-                    case ILocalFunctionOperation local:
+                    case OperationKind.LocalFunction:
                         // What a local function's body does happens where it is called.
-                        function = local.Symbol;
+                        function = ((ILocalFunctionOperation)operation).Symbol;
                         body = null;
                         break;
-                    case IAnonymousFunctionOperation lambda when constructs.OwnerOfBody(lambda) is { } outer && constructs.DegreeOf(outer, Locals).IsParallel():
-                        body = new ParallelBody(outer, lambda);
+                    case OperationKind.AnonymousFunction when constructs.OwnerOfBody((IAnonymousFunctionOperation)operation) is { } outer &&
+                                                              constructs.DegreeOf(outer, Locals).IsParallel():
+                        body = new ParallelBody(outer, operation);
                         break;
                 }
 

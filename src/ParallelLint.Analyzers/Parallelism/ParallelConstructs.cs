@@ -20,10 +20,20 @@ namespace ParallelLint.Analyzers.Parallelism
         /// <summary>Recognizes a call or creation that starts parallel work, whatever its degree.</summary>
         public ParallelConstruct? Recognize(IOperation operation)
         {
+            // The kind first: some rules ask this of every operation, and an enum costs less than type tests.
+            if (operation.Kind is not (OperationKind.Invocation or OperationKind.ObjectCreation))
+            {
+                return null;
+            }
+
             switch (operation)
             {
                 case IInvocationOperation invocation:
                     return RecognizeInvocation(invocation);
+
+                // As for calls, the name rules most creations out before any symbol comparison.
+                case IObjectCreationOperation { Type.Name: not ("ActionBlock" or "TransformBlock" or "TransformManyBlock" or "Thread") }:
+                    return null;
                 case IObjectCreationOperation creation when Types.IsDataflowBlock(creation.Type):
                     return new ParallelConstruct(
                         ConstructKind.DataflowBlock,
@@ -139,6 +149,14 @@ namespace ParallelLint.Analyzers.Parallelism
         private ParallelConstruct? RecognizeInvocation(IInvocationOperation invocation)
         {
             var method = invocation.TargetMethod;
+
+            // Most calls are none of the constructs below: their name rules them out before any symbol comparison.
+            if (method.Name is not ("For" or "ForEach" or "ForAsync" or "ForEachAsync" or "Invoke" or "MapAsync" or "AsParallel" or "Run" or
+                "StartNew" or "QueueUserWorkItem" or "UnsafeQueueUserWorkItem"))
+            {
+                return null;
+            }
+
             var type = method.ContainingType?.OriginalDefinition;
             if (type is null)
             {

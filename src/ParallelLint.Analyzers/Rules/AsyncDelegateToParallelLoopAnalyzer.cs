@@ -22,7 +22,7 @@ namespace ParallelLint.Analyzers
         public override void Initialize(AnalysisContext context)
         {
             context.EnableConcurrentExecution();
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCode.Flags);
             context.RegisterCompilationStartAction(start =>
             {
                 var types = KnownTypes.Of(start.Compilation);
@@ -82,7 +82,7 @@ namespace ParallelLint.Analyzers
             };
             if (finding is { } found)
             {
-                context.ReportDiagnostic(Diagnostic.Create(Rules.AsyncDelegateToParallelLoop, found.Where, found.What, loop));
+                context.Report(Diagnostic.Create(Rules.AsyncDelegateToParallelLoop, found.Where, found.What, loop));
             }
         }
 

@@ -27,7 +27,7 @@ namespace ParallelLint.Analyzers
         public override void Initialize(AnalysisContext context)
         {
             context.EnableConcurrentExecution();
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCode.Flags);
             context.RegisterCompilationStartAction(start =>
             {
                 var types = KnownTypes.Of(start.Compilation);
@@ -51,7 +51,7 @@ namespace ParallelLint.Analyzers
                             return;
                         }
 
-                        context.ReportDiagnostic(Diagnostic.Create(
+                        context.Report(Diagnostic.Create(
                             Rules.BodySerializedByLock,
                             gate.Location,
                             new[] { construct.Location },

@@ -31,7 +31,7 @@ namespace ParallelLint.Analyzers
         public override void Initialize(AnalysisContext context)
         {
             context.EnableConcurrentExecution();
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCode.Flags);
             context.RegisterCompilationStartAction(start =>
             {
                 var types = KnownTypes.Of(start.Compilation);
@@ -79,7 +79,7 @@ namespace ParallelLint.Analyzers
                             {
                                 if (cpuBoundHolders.ContainsKey(holder))
                                 {
-                                    end.ReportDiagnostic(diagnostic);
+                                    end.Report(diagnostic);
                                 }
                             }
                         });
@@ -134,7 +134,7 @@ namespace ParallelLint.Analyzers
                 switch (Reaches(options))
                 {
                     case Reach.CpuBound:
-                        context.ReportDiagnostic(diagnostic);
+                        context.Report(diagnostic);
                         break;
                     case Reach.Holder:
                         if (HolderOf(options) is { } holder)
@@ -167,7 +167,7 @@ namespace ParallelLint.Analyzers
 
                 if (constructs.Recognize(anchor) is { } query && query.DegreeSource?.Syntax == invocation.Arguments[1].Value.Syntax && IsCpuBound(query))
                 {
-                    context.ReportDiagnostic(diagnostic);
+                    context.Report(diagnostic);
                 }
             }
 

@@ -33,7 +33,7 @@ namespace ParallelLint.Analyzers
         public override void Initialize(AnalysisContext context)
         {
             context.EnableConcurrentExecution();
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCode.Flags);
             context.RegisterCompilationStartAction(start =>
             {
                 var constructs = new ParallelConstructs(KnownTypes.Of(start.Compilation));
@@ -65,7 +65,7 @@ namespace ParallelLint.Analyzers
                     {
                         if (graph.Target(site.Callee) is { } target && reached.ContainsKey(target) && Chain(target, reached, site.Function) is { } chain)
                         {
-                            end.ReportDiagnostic(Diagnostic.Create(Rules.HiddenNestedParallelism, site.Location, new[] { site.OuterLocation }, chain, site.Outer));
+                            end.Report(Diagnostic.Create(Rules.HiddenNestedParallelism, site.Location, new[] { site.OuterLocation }, chain, site.Outer));
                         }
                     }
                 });
@@ -171,9 +171,11 @@ namespace ParallelLint.Analyzers
 
             private void Visit(IOperation operation, ISymbol function, ParallelBody? body)
             {
-                switch (operation)
+                // By kind before any type test: this runs on every operation of every block.
+                switch (operation.Kind)
                 {
-                    case IMethodReferenceOperation reference when ParallelConstructs.InvokedWith(reference) is { } owner:
+                    case OperationKind.MethodReference when ParallelConstructs.InvokedWith(operation) is { } owner:
+                        var reference = (IMethodReferenceOperation)operation;
                         Call(function, body, reference, reference.Method);
                         if (body is null && constructs.Recognize(owner) is { } construct && !IsProtected(construct) &&
                             constructs.DegreeOf(construct, walker.Locals).IsParallel())
@@ -184,15 +186,17 @@ namespace ParallelLint.Analyzers
 
                         break;
 
-                    case IInvocationOperation invocation:
+                    case OperationKind.Invocation:
+                        var invocation = (IInvocationOperation)operation;
                         Call(function, body, invocation, invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod);
                         break;
 
-                    case IObjectCreationOperation { Constructor: { } constructor } creation:
-                        Call(function, body, creation, constructor);
+                    case OperationKind.ObjectCreation when ((IObjectCreationOperation)operation).Constructor is { } constructor:
+                        Call(function, body, operation, constructor);
                         break;
 
-                    case IPropertyReferenceOperation property:
+                    case OperationKind.PropertyReference:
+                        var property = (IPropertyReferenceOperation)operation;
                         var written = property.Parent is IAssignmentOperation assignment && assignment.Target == property;
                         if ((written ? property.Property.SetMethod : property.Property.GetMethod) is { } accessor)
                         {
@@ -201,15 +205,15 @@ namespace ParallelLint.Analyzers
 
                         break;
 
-                    case IBinaryOperation { OperatorMethod: { } op }:
+                    case OperationKind.Binary when ((IBinaryOperation)operation).OperatorMethod is { } op:
                         Call(function, body, operation, op);
                         break;
 
-                    case IUnaryOperation { OperatorMethod: { } op }:
+                    case OperationKind.Unary when ((IUnaryOperation)operation).OperatorMethod is { } op:
                         Call(function, body, operation, op);
                         break;
 
-                    case IConversionOperation { OperatorMethod: { } op }:
+                    case OperationKind.Conversion when ((IConversionOperation)operation).OperatorMethod is { } op:
                         Call(function, body, operation, op);
                         break;
                 }

@@ -34,7 +34,7 @@ namespace ParallelLint.Analyzers
         public override void Initialize(AnalysisContext context)
         {
             context.EnableConcurrentExecution();
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCode.Flags);
             context.RegisterCompilationStartAction(start =>
             {
                 var libraries = new ThreadPoolLibraries(start.Compilation);
@@ -87,7 +87,7 @@ namespace ParallelLint.Analyzers
                     {
                         if (!switchedOff.ContainsKey(library))
                         {
-                            end.ReportDiagnostic(diagnostic);
+                            end.Report(diagnostic);
                         }
                     }
                 });

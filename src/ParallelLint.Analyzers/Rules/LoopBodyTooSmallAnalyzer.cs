@@ -31,7 +31,7 @@ namespace ParallelLint.Analyzers
         public override void Initialize(AnalysisContext context)
         {
             context.EnableConcurrentExecution();
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCode.Flags);
             context.RegisterCompilationStartAction(start =>
             {
                 var types = KnownTypes.Of(start.Compilation);
@@ -64,7 +64,7 @@ namespace ParallelLint.Analyzers
                             return;
                         }
 
-                        context.ReportDiagnostic(Diagnostic.Create(Rules.LoopBodyTooSmall, construct.Location, construct.Name));
+                        context.Report(Diagnostic.Create(Rules.LoopBodyTooSmall, construct.Location, construct.Name));
                     },
                     OperationKind.Invocation);
             });

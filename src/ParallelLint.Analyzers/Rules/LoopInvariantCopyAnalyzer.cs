@@ -37,7 +37,7 @@ namespace ParallelLint.Analyzers
         public override void Initialize(AnalysisContext context)
         {
             context.EnableConcurrentExecution();
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCode.Flags);
             context.RegisterCompilationStartAction(start =>
             {
                 var types = new CopyTypes(start.Compilation);
@@ -53,7 +53,7 @@ namespace ParallelLint.Analyzers
                             var facts = blocks.GetValue(context.Operation.Root(), root => new BlockFacts(root));
                             if (new Check(types, facts, scope).IsFinding(copy))
                             {
-                                context.ReportDiagnostic(Diagnostic.Create(
+                                context.Report(Diagnostic.Create(
                                     Rules.LoopInvariantCopy,
                                     ParallelConstruct.GetLocation(context.Operation),
                                     ImmutableDictionary<string, string?>.Empty.Add(NameProperty, copy.SuggestedName(types)),

@@ -30,7 +30,7 @@ namespace ParallelLint.Analyzers
         public override void Initialize(AnalysisContext context)
         {
             context.EnableConcurrentExecution();
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCode.Flags);
             context.RegisterCompilationStartAction(start =>
             {
                 var constructs = new ParallelConstructs(KnownTypes.Of(start.Compilation));
@@ -72,7 +72,7 @@ namespace ParallelLint.Analyzers
                 levels++;
             }
 
-            context.ReportDiagnostic(Diagnostic.Create(
+            context.Report(Diagnostic.Create(
                 Rules.NestedParallelConstruct,
                 inner.Location,
                 new[] { outer.Location },

@@ -28,7 +28,7 @@ namespace ParallelLint.Analyzers
         public override void Initialize(AnalysisContext context)
         {
             context.EnableConcurrentExecution();
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCode.Flags);
             context.RegisterCompilationStartAction(start =>
             {
                 var types = KnownTypes.Of(start.Compilation);
@@ -93,7 +93,7 @@ namespace ParallelLint.Analyzers
                     return;
             }
 
-            context.ReportDiagnostic(Diagnostic.Create(
+            context.Report(Diagnostic.Create(
                 Rules.ProcessPerItem,
                 ParallelConstruct.GetLocation(process.Invocation),
                 ImmutableDictionary<string, string?>.Empty.Add(ShapeProperty, shape),

@@ -50,7 +50,7 @@ namespace ParallelLint.Analyzers
         public override void Initialize(AnalysisContext context)
         {
             context.EnableConcurrentExecution();
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCode.Flags);
             context.RegisterCompilationStartAction(start =>
             {
                 var types = KnownTypes.Of(start.Compilation);
@@ -65,40 +65,59 @@ namespace ParallelLint.Analyzers
                 // The serializers' types are looked up only once a compilation starts a process per item.
                 var serializers = new Lazy<Serializers>(() => new Serializers(compilation));
 
-                // Process starts are gathered per operation block; the block's locals and references are gathered only
+                // Process starts are found per operation block; the block's locals and references are gathered only
                 // for the blocks that start a process, and the diagnostics are reported with the block (they may lie
-                // anywhere in it: the start info is often set up lines before the start).
-                start.RegisterOperationBlockStartAction(blockStart =>
+                // anywhere in it: the start info is often set up lines before the start). A start calls a method named
+                // Start: a block whose text never says so is passed over before any walk.
+                start.RegisterOperationBlockAction(block =>
                 {
-                    var starts = new ConcurrentQueue<IInvocationOperation>();
-                    blockStart.RegisterOperationAction(
-                        context =>
-                        {
-                            if (ProcessStart.Recognize(context.Operation, types, null) is not null)
-                            {
-                                starts.Enqueue((IInvocationOperation)context.Operation);
-                            }
-                        },
-                        OperationKind.Invocation);
-                    blockStart.RegisterOperationBlockEndAction(blockEnd =>
+                    if (!BlockText.MaySay(block.OperationBlocks, "Start") || Starts(block.OperationBlocks, types) is not { } starts)
                     {
-                        if (starts.IsEmpty)
-                        {
-                            return;
-                        }
+                        return;
+                    }
 
-                        var facts = new BlockFacts(blockEnd.OperationBlocks);
-                        foreach (var invocation in starts.OrderBy(s => s.Syntax.SpanStart))
+                    var facts = new BlockFacts(block.OperationBlocks);
+                    foreach (var invocation in starts.OrderBy(s => s.Syntax.SpanStart))
+                    {
+                        if (ProcessStart.Recognize(invocation, types, facts.Locals) is { } process &&
+                            process.PerItem(constructs, facts.Locals) is { } perItem)
                         {
-                            if (ProcessStart.Recognize(invocation, types, facts.Locals) is { } process &&
-                                process.PerItem(constructs, facts.Locals) is { } perItem)
-                            {
-                                new Search(process, perItem.Body, perItem.Owner, facts, serializers.Value, types).Report(blockEnd.ReportDiagnostic);
-                            }
+                            new Search(process, perItem.Body, perItem.Owner, facts, serializers.Value, types).Report(diagnostic => block.Report(diagnostic));
                         }
-                    });
+                    }
                 });
             });
+        }
+
+        /// <summary>
+        /// The process starts of a block, or null. Like the driver's operation actions, calls on <c>#line hidden</c>
+        /// lines are not looked at.
+        /// </summary>
+        private static List<IInvocationOperation>? Starts(ImmutableArray<IOperation> blocks, KnownTypes types)
+        {
+            List<IInvocationOperation>? starts = null;
+            var pending = new Stack<IOperation>();
+            foreach (var block in blocks)
+            {
+                pending.Push(block);
+            }
+
+            while (pending.Count > 0)
+            {
+                var operation = pending.Pop();
+                if (operation is IInvocationOperation invocation && ProcessStart.Recognize(invocation, types, null) is not null &&
+                    !GeneratedCode.IsHidden(invocation.Syntax.SyntaxTree, invocation.Syntax.SpanStart))
+                {
+                    (starts ??= new List<IInvocationOperation>()).Add(invocation);
+                }
+
+                foreach (var child in operation.ChildOperations)
+                {
+                    pending.Push(child);
+                }
+            }
+
+            return starts;
         }
 
         /// <summary>

@@ -27,7 +27,7 @@ namespace ParallelLint.Analyzers
         public override void Initialize(AnalysisContext context)
         {
             context.EnableConcurrentExecution();
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCode.Flags);
             context.RegisterCompilationStartAction(start =>
             {
                 var types = KnownTypes.Of(start.Compilation);
@@ -45,7 +45,7 @@ namespace ParallelLint.Analyzers
                             var locals = blocks.For(context.Operation);
                             if (IsUnbounded(construct, constructs, locals, semaphore, interlocked))
                             {
-                                context.ReportDiagnostic(Diagnostic.Create(Rules.UnboundedFanOut, construct.Location, Name(kind)));
+                                context.Report(Diagnostic.Create(Rules.UnboundedFanOut, construct.Location, Name(kind)));
                             }
                         }
                     },
