@@ -5,6 +5,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Simplification;
+using Microsoft.CodeAnalysis.Text;
 
 namespace ParallelLint.CodeFixes.Rewriting
 {
@@ -20,7 +21,11 @@ namespace ParallelLint.CodeFixes.Rewriting
             document = await ImportAdder.AddImportsAsync(document, Simplifier.AddImportsAnnotation, cancellationToken: cancellation).ConfigureAwait(false);
             document = await Simplifier.ReduceAsync(document, Simplifier.Annotation, cancellationToken: cancellation).ConfigureAwait(false);
             document = await Formatter.FormatAsync(document, Formatter.Annotation, cancellationToken: cancellation).ConfigureAwait(false);
-            var after = await document.GetSemanticModelAsync(cancellation).ConfigureAwait(false);
+
+            // Judged as the host reads it back, parsed from its text: a node of broken code may hold tokens the parser
+            // skipped (the closing brace of an interpolation, in a call missing its parenthesis), which, moved, read otherwise.
+            var text = await document.GetTextAsync(cancellation).ConfigureAwait(false);
+            var after = await document.WithText(SourceText.From(text.ToString(), text.Encoding, text.ChecksumAlgorithm)).GetSemanticModelAsync(cancellation).ConfigureAwait(false);
             return after is not null && Errors(after, cancellation) <= Errors(before, cancellation) ? document : null;
         }
 
