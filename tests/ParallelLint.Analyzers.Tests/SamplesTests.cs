@@ -16,17 +16,6 @@ public class SamplesTests
 {
     private static readonly Regex Marker = new(@"//\s*❌\s*(?<ids>PL\d{4}(\s*,\s*PL\d{4})*)");
 
-    // What <ImplicitUsings>enable</ImplicitUsings> gives a console project.
-    private const string ImplicitUsings = """
-        global using System;
-        global using System.Collections.Generic;
-        global using System.IO;
-        global using System.Linq;
-        global using System.Net.Http;
-        global using System.Threading;
-        global using System.Threading.Tasks;
-        """;
-
     [Fact]
     public async Task Every_marked_line_and_only_those_get_their_diagnostic()
     {
@@ -34,7 +23,7 @@ public class SamplesTests
         var files = Directory.GetFiles(directory, "*.cs", SearchOption.TopDirectoryOnly);
         var trees = files
             .Select(path => CSharpSyntaxTree.ParseText(File.ReadAllText(path), path: Path.GetFileName(path)))
-            .Append(CSharpSyntaxTree.ParseText(ImplicitUsings, path: "ImplicitUsings.cs"))
+            .Append(CSharpSyntaxTree.ParseText(TestSources.ImplicitUsings, path: "ImplicitUsings.cs"))
             .ToArray();
         var compilation = TestReferences.Compile("Samples", trees, OutputKind.ConsoleApplication)
             .AddReferences(TestReferences.ThreadPoolLibraries);
