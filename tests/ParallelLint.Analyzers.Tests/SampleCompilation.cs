@@ -10,22 +10,11 @@ namespace ParallelLint.Analyzers.Tests;
 /// <summary>The samples project (samples/ParallelLint.Samples), compiled as its build compiles it: every rule fires in it.</summary>
 internal static class SampleCompilation
 {
-    // What <ImplicitUsings>enable</ImplicitUsings> gives the project.
-    private const string ImplicitUsings = """
-        global using System;
-        global using System.Collections.Generic;
-        global using System.IO;
-        global using System.Linq;
-        global using System.Net.Http;
-        global using System.Threading;
-        global using System.Threading.Tasks;
-        """;
-
     /// <summary>The sample files, each named by its file name, and the implicit usings.</summary>
     public static ImmutableArray<SyntaxTree> Trees { get; } = Directory
         .GetFiles(Path.Combine(RepositoryFiles.Root, "samples", "ParallelLint.Samples"), "*.cs", SearchOption.TopDirectoryOnly)
         .Select(path => CSharpSyntaxTree.ParseText(File.ReadAllText(path), path: Path.GetFileName(path)))
-        .Append(CSharpSyntaxTree.ParseText(ImplicitUsings, path: "ImplicitUsings.cs"))
+        .Append(CSharpSyntaxTree.ParseText(TestSources.ImplicitUsings, path: "ImplicitUsings.cs"))
         .ToImmutableArray();
 
     public static Compilation Compilation { get; } = TestReferences.Compile("Samples", Trees, OutputKind.DynamicallyLinkedLibrary)

@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -5,6 +7,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Editing;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Simplification;
+using Microsoft.CodeAnalysis.Text;
 
 namespace ParallelLint.CodeFixes.Rewriting
 {
@@ -13,18 +16,46 @@ namespace ParallelLint.CodeFixes.Rewriting
     {
         /// <summary>
         /// Imports, simplified names and formatting where the rewrite marked them (done here so that every host sees
-        /// the same result); null when the fixed document has more compiler errors than <paramref name="before"/>.
+        /// the same result); null when the fixed document has a compiler error that <paramref name="before"/> has not
+        /// (<see cref="AddsErrors"/>).
         /// </summary>
         public static async Task<Document?> CompleteAsync(SemanticModel before, Document document, CancellationToken cancellation)
         {
             document = await ImportAdder.AddImportsAsync(document, Simplifier.AddImportsAnnotation, cancellationToken: cancellation).ConfigureAwait(false);
             document = await Simplifier.ReduceAsync(document, Simplifier.Annotation, cancellationToken: cancellation).ConfigureAwait(false);
             document = await Formatter.FormatAsync(document, Formatter.Annotation, cancellationToken: cancellation).ConfigureAwait(false);
-            var after = await document.GetSemanticModelAsync(cancellation).ConfigureAwait(false);
-            return after is not null && Errors(after, cancellation) <= Errors(before, cancellation) ? document : null;
+
+            // Judged as the host reads it back, parsed from its text: a node of broken code may hold tokens the parser
+            // skipped (the closing brace of an interpolation, in a call missing its parenthesis), which, moved, read otherwise.
+            var text = await document.GetTextAsync(cancellation).ConfigureAwait(false);
+            var after = await document.WithText(SourceText.From(text.ToString(), text.Encoding, text.ChecksumAlgorithm)).GetSemanticModelAsync(cancellation).ConfigureAwait(false);
+            return after is not null && !AddsErrors(before, after, cancellation) ? document : null;
         }
 
-        private static int Errors(SemanticModel model, CancellationToken cancellation) =>
-            model.GetDiagnostics(cancellationToken: cancellation).Count(d => d.Severity == DiagnosticSeverity.Error);
+        /// <summary>
+        /// Whether <paramref name="after"/> has an error of some kind (id and message) more often than
+        /// <paramref name="before"/>. Not a count: in broken code a fix may take the user's errors away and bring its
+        /// own in their place.
+        /// </summary>
+        private static bool AddsErrors(SemanticModel before, SemanticModel after, CancellationToken cancellation)
+        {
+            var remaining = Errors(before, cancellation).GroupBy(Kind).ToDictionary(kind => kind.Key, kind => kind.Count());
+            foreach (var kind in Errors(after, cancellation).Select(Kind))
+            {
+                if (!remaining.TryGetValue(kind, out var count) || count == 0)
+                {
+                    return true;
+                }
+
+                remaining[kind] = count - 1;
+            }
+
+            return false;
+        }
+
+        private static IEnumerable<Diagnostic> Errors(SemanticModel model, CancellationToken cancellation) =>
+            model.GetDiagnostics(cancellationToken: cancellation).Where(d => d.Severity == DiagnosticSeverity.Error);
+
+        private static string Kind(Diagnostic error) => error.Id + " " + error.GetMessage(CultureInfo.InvariantCulture);
     }
 }

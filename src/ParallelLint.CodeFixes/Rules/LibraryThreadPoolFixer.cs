@@ -122,22 +122,24 @@ namespace ParallelLint.CodeFixes
 
             // The start of the member that runs the loop: one place, whichever of its findings is fixed first.
             var loop = SequentialFixAll.ConstructNode(root, outer);
-            StatementSyntax? statement = loop?.Ancestors().OfType<BlockSyntax>()
+            // In top-level statements the first one is a member of the compilation unit: the switch goes in as a member too.
+            SyntaxNode? first = loop?.Ancestors().OfType<BlockSyntax>()
                 .LastOrDefault(b => b.Parent is BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or LocalFunctionStatementSyntax)?.Statements.FirstOrDefault();
-            if (statement is null && loop?.FirstAncestorOrSelf<GlobalStatementSyntax>() is not null)
+            if (first is null && loop?.FirstAncestorOrSelf<GlobalStatementSyntax>() is not null)
             {
-                statement = root.ChildNodes().OfType<GlobalStatementSyntax>().First().Statement;
+                first = root.ChildNodes().OfType<GlobalStatementSyntax>().First();
             }
 
-            if (statement is null)
+            if (first is null)
             {
                 return null;
             }
 
-            var insertion = ExpressionStatement(ParseExpression(call).WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation))
-                .WithLeadingTrivia(statement.GetLeadingTrivia())
+            var statement = ExpressionStatement(ParseExpression(call).WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation));
+            var insertion = (first is GlobalStatementSyntax ? GlobalStatement(statement) : (SyntaxNode)statement)
+                .WithLeadingTrivia(first.GetLeadingTrivia())
                 .WithAdditionalAnnotations(Formatter.Annotation);
-            return root.InsertNodesBefore(statement, new[] { insertion });
+            return root.InsertNodesBefore(first, new[] { insertion });
         }
 
         private static System.Collections.Generic.IEnumerable<ISymbol> Members(ITypeSymbol type)

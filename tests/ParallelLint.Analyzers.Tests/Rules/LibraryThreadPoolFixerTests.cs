@@ -1,4 +1,6 @@
 using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Testing;
 using Microsoft.CodeAnalysis.Testing;
 using ParallelLint.Analyzers.Tests.Verifiers;
 using ParallelLint.CodeFixes;
@@ -71,6 +73,40 @@ public class LibraryThreadPoolFixerTests
         }
         """,
         "using MathNet.Numerics;\n");
+
+    [Fact]
+    public Task MathNet_is_switched_to_one_thread_before_top_level_statements()
+    {
+        // The first top-level statement is a member of the compilation unit: inserting before the statement inside it threw.
+        var test = new CSharpCodeFixTest<LibraryThreadPoolAnalyzer, LibraryThreadPoolFixer, DefaultVerifier>
+        {
+            TestCode = """
+                using System.Threading.Tasks;
+                using MathNet.Numerics.LinearAlgebra;
+                var matrices = new[] { Matrix<double>.Build.Dense(2, 2) };
+                Parallel.ForEach(matrices, m => m.{|PL1003:Multiply|}(m));
+                """,
+            FixedCode = """
+                using System.Threading.Tasks;
+                using MathNet.Numerics;
+                using MathNet.Numerics.LinearAlgebra;
+                Control.UseSingleThread();
+
+                var matrices = new[] { Matrix<double>.Build.Dense(2, 2) };
+                Parallel.ForEach(matrices, m => m.Multiply(m));
+                """,
+            CodeActionEquivalenceKey = LibraryThreadPoolFixer.EquivalenceKey,
+            CodeFixTestBehaviors = EndOfCompilation,
+        };
+        foreach (var state in new[] { test.TestState, test.FixedState })
+        {
+            VerifyPL1003.Configure(state, withRuntime: false, editorConfig: null);
+            state.AdditionalReferences.AddRange(TestReferences.ThreadPoolLibraries);
+            state.OutputKind = OutputKind.ConsoleApplication;
+        }
+
+        return test.RunAsync();
+    }
 
     [Fact]
     public Task TorchSharp_is_switched_to_one_thread_before_the_loop() => Fix(

@@ -240,4 +240,17 @@ public class LoopInvariantCopyFixerTests
         }
         static int[] Prepare(List<double> data) { data.Add(1); return new[] { 1 }; }
         """);
+
+    [Fact]
+    public Task No_fix_for_a_copy_that_holds_what_the_parser_skipped() => NoFix(
+        """
+        // The call lacks its ')': the parser takes the interpolation's '}' into it, and hoisting the call would take the '}' away.
+        void Run(string[] files, double[] weights)
+        {
+            foreach (var file in files)
+            {
+                Console.WriteLine($"{file} {{|PL3002:string.Join|}(",", weights.Select(w => w.ToString()){|CS1003:{|CS1003:}|}|}{|CS1026:|}");
+            }
+        }
+        """);
 }

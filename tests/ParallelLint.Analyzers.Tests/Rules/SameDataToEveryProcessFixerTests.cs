@@ -211,6 +211,22 @@ public class SameDataToEveryProcessFixerTests
         return VerifyPL3003.CodeFix<SameDataToEveryProcessFixer>(Code(Source), Code(Source), SameDataToEveryProcessFixer.EquivalenceKey);
     }
 
+    [Fact]
+    public Task No_fix_for_data_that_holds_what_the_parser_skipped()
+    {
+        // The call lacks its ')': the parser takes the interpolation's '}' into it, and staging the call would take the '}' away.
+        const string Source = """
+            void Run(string[] files, double[] weights)
+            {
+                foreach (var file in files)
+                {
+                    Process.Start("fit", $"{file} {{|PL3003:string.Join(",", weights.Select(w => w.ToString()){|CS1003:{|CS1003:}|}|}|}{|CS1026:|}")!.WaitForExit();
+                }
+            }
+            """;
+        return VerifyPL3003.CodeFix<SameDataToEveryProcessFixer>(Code(Source), Code(Source), SameDataToEveryProcessFixer.EquivalenceKey);
+    }
+
     private static string Code(string members, bool withRuntime = true, string addedUsings = "")
     {
         var code = SameDataToEveryProcessAnalyzerTests.Code(members, withRuntime);

@@ -182,4 +182,14 @@ public class UnboundedFanOutFixerTests
             Work(results.Length);
         }
         """);
+
+    [Fact]
+    public Task A_half_typed_lambda_gets_no_fix() => NoFix(
+        """
+        // The loop would carry the missing body on as `_ = ;`: an error of another kind than the one the user is typing through.
+        async Task Run()
+        {
+            await Task.WhenAll(items.Select(x => {|PL2003:Task.Run|}(() =>{|CS1525:)|}));
+        }
+        """);
 }
