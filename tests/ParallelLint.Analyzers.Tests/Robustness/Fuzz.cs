@@ -20,7 +20,7 @@ internal static class Fuzz
     public const string SeedVariable = "PARALLELLINT_FUZZ_SEED";
     public const string CountVariable = "PARALLELLINT_FUZZ_COUNT";
 
-    /// <summary>CI's count: enough variants for every rule to report on some of them.</summary>
+    /// <summary>CI's count: enough variants for most rules to report on some of them.</summary>
     public const int DefaultCount = 300;
 
     /// <summary>The fix tests make this many times fewer variants: fixing costs far more than analyzing.</summary>
