@@ -16,6 +16,23 @@ namespace ParallelLint.Analyzers.Parallelism
             return operation;
         }
 
+        /// <summary>
+        /// The argument given for the parameter at <paramref name="ordinal"/>, wherever the call puts it (named arguments
+        /// may come in any order; an extension method's receiver is parameter 0); null when there is none.
+        /// </summary>
+        public static IArgumentOperation? Argument(this IInvocationOperation invocation, int ordinal)
+        {
+            foreach (var argument in invocation.Arguments)
+            {
+                if (argument.Parameter?.Ordinal == ordinal)
+                {
+                    return argument;
+                }
+            }
+
+            return null;
+        }
+
         /// <summary>The root of the operation tree <paramref name="operation"/> belongs to: its whole operation block.</summary>
         public static IOperation Root(this IOperation operation)
         {

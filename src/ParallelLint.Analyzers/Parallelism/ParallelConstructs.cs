@@ -235,9 +235,9 @@ namespace ParallelLint.Analyzers.Parallelism
                 }
 
                 top = current;
-                if (current.TargetMethod.Name == "WithDegreeOfParallelism" && current.Arguments.Length == 2)
+                if (current.TargetMethod.Name == "WithDegreeOfParallelism" && current.Argument(1) is { } given)
                 {
-                    degree = current.Arguments[1].Value;
+                    degree = given.Value;
                 }
 
                 executes |= current != anchor && !IsConfiguration(current.TargetMethod.Name);

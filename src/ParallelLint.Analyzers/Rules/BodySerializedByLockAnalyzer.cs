@@ -228,7 +228,7 @@ namespace ParallelLint.Analyzers
             return value switch
             {
                 IInvocationOperation { TargetMethod: { Name: "Enter" } method } call
-                    when KnownTypes.Is(method.ContainingType, monitor) && call.Arguments.Length >= 1 => (GateKind.Monitor, call.Arguments[0].Value, call),
+                    when KnownTypes.Is(method.ContainingType, monitor) && call.Argument(0) is { } gate => (GateKind.Monitor, gate.Value, call),
                 IInvocationOperation { TargetMethod: { Name: "Wait" } method, Instance: { } gate } call
                     when KnownTypes.Is(method.ContainingType, types.SemaphoreSlim) && OnlyCancellation(method) => (GateKind.Semaphore, gate, call),
                 _ => null,

@@ -150,8 +150,8 @@ namespace ParallelLint.Analyzers
             public void WithDegreeOfParallelism(IInvocationOperation invocation)
             {
                 if (!KnownTypes.Is((invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod).ContainingType, Types.ParallelEnumerable) ||
-                    invocation.Arguments.Length != 2 ||
-                    HardCoded(invocation.Arguments[1].Value) is not { } diagnostic)
+                    invocation.Argument(1) is not { } degree ||
+                    HardCoded(degree.Value) is not { } diagnostic)
                 {
                     return;
                 }
@@ -165,7 +165,7 @@ namespace ParallelLint.Analyzers
                     anchor = receiver;
                 }
 
-                if (constructs.Recognize(anchor) is { } query && query.DegreeSource?.Syntax == invocation.Arguments[1].Value.Syntax && IsCpuBound(query))
+                if (constructs.Recognize(anchor) is { } query && query.DegreeSource?.Syntax == degree.Value.Syntax && IsCpuBound(query))
                 {
                     context.Report(diagnostic);
                 }

@@ -355,10 +355,10 @@ namespace ParallelLint.Analyzers
                 if (type.SpecialType == SpecialType.System_String && method.IsStatic)
                 {
                     // string.Join(separator, values), string.Concat(values): only over a collection, not the params list form.
-                    if (method.Name == "Join" && invocation.Arguments.Length >= 2 && invocation.Arguments[1] is { ArgumentKind: ArgumentKind.Explicit } values &&
+                    if (method.Name == "Join" && invocation.Arguments.Length >= 2 && invocation.Argument(1) is { ArgumentKind: ArgumentKind.Explicit } values &&
                         IsCollection(Underlying(values.Value).Type))
                     {
-                        return new Copy(invocation, CopyKind.Text, "string.Join", "Joined", values.Value, Rest(invocation.Arguments, 0, skip: 1));
+                        return new Copy(invocation, CopyKind.Text, "string.Join", "Joined", values.Value, Rest(invocation.Arguments, 0, skip: invocation.Arguments.IndexOf(values)));
                     }
 
                     if (method.Name == "Concat" && invocation.Arguments.Length == 1 && invocation.Arguments[0] is { ArgumentKind: ArgumentKind.Explicit } single &&

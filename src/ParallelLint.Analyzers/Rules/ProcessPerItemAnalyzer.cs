@@ -119,7 +119,7 @@ namespace ParallelLint.Analyzers
             bool IsSmallCollection(IOperation? collection) => collection?.WalkDownConversion() switch
             {
                 IInvocationOperation { TargetMethod.Name: "Range", Arguments.Length: 2 } range
-                    when KnownTypes.Is(range.TargetMethod.ContainingType, constructs.Types.Enumerable) => IsSmall(range.Arguments[1].Value),
+                    when KnownTypes.Is(range.TargetMethod.ContainingType, constructs.Types.Enumerable) => range.Argument(1) is { } count && IsSmall(count.Value),
                 IArrayCreationOperation { Initializer: { } initializer } => initializer.ElementValues.Length <= maxConstant,
                 _ => false,
             };

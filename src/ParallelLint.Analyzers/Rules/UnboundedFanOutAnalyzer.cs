@@ -126,9 +126,9 @@ namespace ParallelLint.Analyzers
             bool IsCollection(IOperation? collection) => collection?.WalkDownConversion() switch
             {
                 IInvocationOperation { TargetMethod.Name: "Range", Arguments.Length: 2 } range
-                    when KnownTypes.Is(range.TargetMethod.ContainingType, constructs.Types.Enumerable) => IsWorkerCount(range.Arguments[1].Value, constructs),
+                    when KnownTypes.Is(range.TargetMethod.ContainingType, constructs.Types.Enumerable) => range.Argument(1) is { } count && IsWorkerCount(count.Value, constructs),
                 IInvocationOperation { TargetMethod.Name: "Repeat", Arguments.Length: 2 } repeat
-                    when KnownTypes.Is(repeat.TargetMethod.ContainingType, constructs.Types.Enumerable) => IsWorkerCount(repeat.Arguments[1].Value, constructs),
+                    when KnownTypes.Is(repeat.TargetMethod.ContainingType, constructs.Types.Enumerable) => repeat.Argument(1) is { } times && IsWorkerCount(times.Value, constructs),
                 IArrayCreationOperation { Initializer: { } initializer } => initializer.ElementValues.Length <= MaxWorkerConstant,
 
                 // A collection of workers (foreach (var worker in workers)).

@@ -147,7 +147,16 @@ public class ProcessPerItemAnalyzerTests
             foreach (var i in Enumerable.Range(0, 3)) workers.Add(Process.Start("worker", i.ToString())!);
             foreach (var tool in new[] { "server", "monitor" }) workers.Add(Process.Start(tool)!);
             workers.AddRange(Enumerable.Range(0, 2).Select(i => Process.Start("worker", i.ToString())!));
+            workers.AddRange(Enumerable.Range(count: 2, start: 1000).Select(i => Process.Start("worker", i.ToString())!));
             foreach (var worker in workers) worker.WaitForExit();
+        }
+        """);
+
+    [Fact]
+    public Task Named_arguments_in_another_order_are_read_by_parameter() => Verify("""
+        void Run()
+        {
+            var many = Enumerable.Range(count: 1000, start: 2).Select(i => {|PL3001:Process.Start|}("worker", i.ToString())!).ToList();
         }
         """);
 
