@@ -27,32 +27,18 @@ namespace ParallelLint.CodeFixes
     /// inside a nested loop.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(LoopBodyTooSmallFixer))]
-    public sealed class LoopBodyTooSmallFixer : CodeFixProvider
+    public sealed class LoopBodyTooSmallFixer : OneRewriteFixer
     {
         internal const string EquivalenceKey = "PL2005.PartitionRange";
 
-        /// <inheritdoc/>
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.LoopBodyTooSmall);
-
-        /// <inheritdoc/>
-        public override FixAllProvider GetFixAllProvider() =>
-            SequentialFixAll.Create((document, _, span, _, _, cancellation) => FixAsync(document, span, cancellation));
-
-        /// <inheritdoc/>
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        /// <summary>The fix for LoopBodyTooSmall's diagnostics.</summary>
+        public LoopBodyTooSmallFixer()
+            : base(RuleIds.LoopBodyTooSmall, "Partition the range (Partitioner.Create) and loop over each chunk", EquivalenceKey)
         {
-            foreach (var diagnostic in context.Diagnostics)
-            {
-                if (await FixAsync(context.Document, diagnostic.Location.SourceSpan, context.CancellationToken).ConfigureAwait(false) is { } fixedDocument)
-                {
-                    context.RegisterCodeFix(
-                        CodeAction.Create("Partition the range (Partitioner.Create) and loop over each chunk", _ => Task.FromResult(fixedDocument), EquivalenceKey),
-                        diagnostic);
-                }
-            }
         }
 
-        private static async Task<Document?> FixAsync(Document document, TextSpan span, CancellationToken cancellation)
+        /// <inheritdoc/>
+        private protected override async Task<Document?> FixAsync(Document document, TextSpan span, CancellationToken cancellation)
         {
             var root = await document.GetSyntaxRootAsync(cancellation).ConfigureAwait(false);
             var model = await document.GetSemanticModelAsync(cancellation).ConfigureAwait(false);

@@ -27,30 +27,18 @@ namespace ParallelLint.CodeFixes
     /// <c>ParallelOptions</c>. Offered only where the commands translate exactly and the result compiles.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ProcessPerItemFixer))]
-    public sealed class ProcessPerItemFixer : CodeFixProvider
+    public sealed class ProcessPerItemFixer : OneRewriteFixer
     {
         internal const string Key = "PL3001.JobExecutor";
 
-        /// <inheritdoc/>
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.ProcessPerItem);
-
-        /// <inheritdoc/>
-        public override FixAllProvider GetFixAllProvider() =>
-            SequentialFixAll.Create((document, _, span, _, _, cancellation) => FixAsync(document, span, cancellation));
-
-        /// <inheritdoc/>
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        /// <summary>The fix for ProcessPerItem's diagnostics.</summary>
+        public ProcessPerItemFixer()
+            : base(RuleIds.ProcessPerItem, "Run the commands through the job executor, with bounded slots", Key)
         {
-            foreach (var diagnostic in context.Diagnostics)
-            {
-                if (await FixAsync(context.Document, diagnostic.Location.SourceSpan, context.CancellationToken).ConfigureAwait(false) is { } fixedDocument)
-                {
-                    context.RegisterCodeFix(CodeAction.Create("Run the commands through the job executor, with bounded slots", _ => Task.FromResult(fixedDocument), Key), diagnostic);
-                }
-            }
         }
 
-        private static async Task<Document?> FixAsync(Document document, TextSpan span, CancellationToken cancellation)
+        /// <inheritdoc/>
+        private protected override async Task<Document?> FixAsync(Document document, TextSpan span, CancellationToken cancellation)
         {
             var root = await document.GetSyntaxRootAsync(cancellation).ConfigureAwait(false);
             var model = await document.GetSemanticModelAsync(cancellation).ConfigureAwait(false);

@@ -24,32 +24,20 @@ namespace ParallelLint.CodeFixes
     /// items' order (runtime only). Loops that collect tasks get no fix. Offered only where the result compiles.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UnboundedFanOutFixer))]
-    public sealed class UnboundedFanOutFixer : CodeFixProvider
+    public sealed class UnboundedFanOutFixer : OneRewriteFixer
     {
         internal const string Key = "PL2003.BoundedLoop";
 
         private const string CompletedTask = "System.Threading.Tasks.ValueTask.CompletedTask";
 
-        /// <inheritdoc/>
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.UnboundedFanOut);
-
-        /// <inheritdoc/>
-        public override FixAllProvider GetFixAllProvider() =>
-            SequentialFixAll.Create((document, _, span, _, _, cancellation) => FixAsync(document, span, cancellation));
-
-        /// <inheritdoc/>
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        /// <summary>The fix for UnboundedFanOut's diagnostics.</summary>
+        public UnboundedFanOutFixer()
+            : base(RuleIds.UnboundedFanOut, "Run the items through a loop bounded by the cores", Key)
         {
-            foreach (var diagnostic in context.Diagnostics)
-            {
-                if (await FixAsync(context.Document, diagnostic.Location.SourceSpan, context.CancellationToken).ConfigureAwait(false) is { } fixedDocument)
-                {
-                    context.RegisterCodeFix(CodeAction.Create("Run the items through a loop bounded by the cores", _ => Task.FromResult(fixedDocument), Key), diagnostic);
-                }
-            }
         }
 
-        private static async Task<Document?> FixAsync(Document document, TextSpan span, CancellationToken cancellation)
+        /// <inheritdoc/>
+        private protected override async Task<Document?> FixAsync(Document document, TextSpan span, CancellationToken cancellation)
         {
             var root = await document.GetSyntaxRootAsync(cancellation).ConfigureAwait(false);
             var model = await document.GetSemanticModelAsync(cancellation).ConfigureAwait(false);
