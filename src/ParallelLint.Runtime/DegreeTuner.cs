@@ -82,10 +82,7 @@ namespace ParallelLint.Runtime
                 throw new ArgumentOutOfRangeException(nameof(maxDegree), maxDegree, "At least one worker.");
             }
 
-            if (!(tolerance >= 0 && tolerance < 1))
-            {
-                throw new ArgumentOutOfRangeException(nameof(tolerance), tolerance, "The tolerance is a fraction in [0, 1).");
-            }
+            CheckTolerance(tolerance);
 
             var points = new List<TuningPoint>();
             foreach (var degree in Degrees(maxDegree ?? Cores.Available))
@@ -127,10 +124,7 @@ namespace ParallelLint.Runtime
                 throw new ArgumentException("At least one degree, each at least 1.", nameof(degrees));
             }
 
-            if (!(tolerance >= 0 && tolerance < 1))
-            {
-                throw new ArgumentOutOfRangeException(nameof(tolerance), tolerance, "The tolerance is a fraction in [0, 1).");
-            }
+            CheckTolerance(tolerance);
 
             var points = new List<TuningPoint>();
             foreach (var degree in tried)
@@ -143,6 +137,14 @@ namespace ParallelLint.Runtime
             }
 
             return Result(points, tolerance);
+        }
+
+        private static void CheckTolerance(double tolerance)
+        {
+            if (!(tolerance >= 0 && tolerance < 1))
+            {
+                throw new ArgumentOutOfRangeException(nameof(tolerance), tolerance, "The tolerance is a fraction in [0, 1).");
+            }
         }
 
         private static TuningResult Result(List<TuningPoint> points, double tolerance)
