@@ -109,7 +109,8 @@ public class ChoosingTheDegreeTests
         var result = await DegreeTuner.TuneRunsAsync(new[] { 1, 2, 4, 8 }, (degree, ct) => Task.Delay(milliseconds[degree], ct));
 
         Assert.Equal(new[] { 1, 2, 4, 8 }, result.Points.Select(p => p.Degree));
-        Assert.All(result.Points, p => Assert.InRange(p.Elapsed.TotalMilliseconds, milliseconds[p.Degree] - 1, milliseconds[p.Degree] + 100));
+        // Task.Delay may end a timer tick (1–15 ms) early.
+        Assert.All(result.Points, p => Assert.InRange(p.Elapsed.TotalMilliseconds, milliseconds[p.Degree] - 20, milliseconds[p.Degree] + 100));
         Assert.All(result.Points, p => Assert.Equal(1 / p.Elapsed.TotalSeconds, p.Throughput, precision: 6));
         Assert.Equal(4, result.Knee);
     }
