@@ -104,15 +104,39 @@ public class ChoosingTheDegreeTests
     [Fact]
     public async Task Whole_runs_are_timed_at_each_degree_and_the_fastest_fewest_is_picked()
     {
-        // A run whose cost falls to 4 workers and rises after: the seed's first example in milliseconds.
+        // A run whose cost falls to 4 workers and rises after: the seed's first example in milliseconds. Each run
+        // advances the tuner's clock by its cost, so the table and the pick do not depend on how busy the machine is.
         var milliseconds = new System.Collections.Generic.Dictionary<int, int> { [1] = 250, [2] = 160, [4] = 130, [8] = 145 };
-        var result = await DegreeTuner.TuneRunsAsync(new[] { 1, 2, 4, 8 }, (degree, ct) => Task.Delay(milliseconds[degree], ct));
+        var now = TimeSpan.FromHours(1);
+        var result = await DegreeTuner.TuneRunsAsync(new[] { 1, 2, 4, 8 }, (degree, _) =>
+        {
+            now += TimeSpan.FromMilliseconds(milliseconds[degree]);
+            return Task.CompletedTask;
+        }, 0.05, CancellationToken.None, () => now);
 
         Assert.Equal(new[] { 1, 2, 4, 8 }, result.Points.Select(p => p.Degree));
-        // Task.Delay may end a timer tick (1–15 ms) early.
-        Assert.All(result.Points, p => Assert.InRange(p.Elapsed.TotalMilliseconds, milliseconds[p.Degree] - 20, milliseconds[p.Degree] + 100));
-        Assert.All(result.Points, p => Assert.Equal(1 / p.Elapsed.TotalSeconds, p.Throughput, precision: 6));
+        Assert.Equal(new[] { 250.0, 160, 130, 145 }, result.Points.Select(p => p.Elapsed.TotalMilliseconds));
+        Assert.All(result.Points, p => Assert.Equal(1000.0 / milliseconds[p.Degree], p.Throughput, precision: 9));
         Assert.Equal(4, result.Knee);
+
+        // 2 workers (160 ms) come within 25% of the best (130 ms): that tolerance picks them.
+        var loose = await DegreeTuner.TuneRunsAsync(new[] { 1, 2, 4, 8 }, (degree, _) =>
+        {
+            now += TimeSpan.FromMilliseconds(milliseconds[degree]);
+            return Task.CompletedTask;
+        }, 0.25, CancellationToken.None, () => now);
+        Assert.Equal(2, loose.Knee);
+    }
+
+    [Fact]
+    public async Task Whole_runs_are_timed_on_the_real_clock_by_default()
+    {
+        // Only a lower bound: a busy machine may stretch a run, but no run is measured shorter than it took
+        // (Task.Delay may end up to a timer tick early).
+        var result = await DegreeTuner.TuneRunsAsync(new[] { 1, 2 }, (degree, ct) => Task.Delay(100 * degree, ct));
+
+        Assert.All(result.Points, p => Assert.True(p.Elapsed.TotalMilliseconds >= 100 * p.Degree - 20, $"{p.Degree}: {p.Elapsed.TotalMilliseconds} ms"));
+        Assert.Equal(1 / result.Points[0].Elapsed.TotalSeconds, result.Points[0].Throughput, precision: 6);
     }
 
     [Theory]
