@@ -282,7 +282,7 @@ namespace ParallelLint.Analyzers.Parallelism
             }
 
             return parent is IArgumentOperation { Parent: IInvocationOperation next } argument &&
-                   next.Arguments.Length > 0 && next.Arguments[0] == argument &&
+                   next.Argument(0) == argument &&
                    IsParallelEnumerable(next.TargetMethod)
                 ? next
                 : null;
@@ -291,7 +291,7 @@ namespace ParallelLint.Analyzers.Parallelism
         private static bool IsAsParallel(IInvocationOperation invocation) => invocation.TargetMethod.Name == "AsParallel";
 
         private static IOperation? Receiver(IInvocationOperation invocation) =>
-            invocation.Instance ?? (invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value.WalkDownConversion() : null);
+            invocation.Instance ?? invocation.Argument(0)?.Value.WalkDownConversion();
 
         private bool IsParallelEnumerable(IMethodSymbol method) =>
             KnownTypes.Is((method.ReducedFrom ?? method).ContainingType, Types.ParallelEnumerable);

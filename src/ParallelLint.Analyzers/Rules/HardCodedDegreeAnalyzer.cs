@@ -159,7 +159,7 @@ namespace ParallelLint.Analyzers
                 // Down the receivers to AsParallel, the query's anchor.
                 var anchor = invocation;
                 while (anchor.TargetMethod.Name != "AsParallel" &&
-                       anchor.Arguments.Length > 0 && anchor.Arguments[0].Value.WalkDownConversion() is IInvocationOperation receiver &&
+                       anchor.Argument(0)?.Value.WalkDownConversion() is IInvocationOperation receiver &&
                        KnownTypes.Is((receiver.TargetMethod.ReducedFrom ?? receiver.TargetMethod).ContainingType, Types.ParallelEnumerable))
                 {
                     anchor = receiver;

@@ -323,8 +323,8 @@ namespace ParallelLint.Analyzers
                 if ((KnownTypes.Is(type, enumerable) && EnumerableCopies.Contains(method.Name)) ||
                     (KnownTypes.Is(type, immutableArrayExtensions) && method.Name == "ToArray"))
                 {
-                    return invocation.Instance is null && invocation.Arguments.Length > 0
-                        ? new Copy(invocation, CopyKind.Collection, method.Name, CopySuffix(method.Name), invocation.Arguments[0].Value, Rest(invocation.Arguments, 1))
+                    return invocation.Instance is null && invocation.Argument(0) is { } source
+                        ? new Copy(invocation, CopyKind.Collection, method.Name, CopySuffix(method.Name), source.Value, Rest(invocation.Arguments, 0, skip: invocation.Arguments.IndexOf(source)))
                         : null;
                 }
 
@@ -399,8 +399,8 @@ namespace ParallelLint.Analyzers
                             return parameter.Parameter.Name;
                         case IFieldReferenceOperation field:
                             return field.Field.Name;
-                        case IInvocationOperation { Instance: null, Arguments.Length: > 0 } call:
-                            data = call.Arguments[0].Value;
+                        case IInvocationOperation { Instance: null } call when call.Argument(0) is { } source:
+                            data = source.Value;
                             break;
                         case IInvocationOperation { Instance: { } instance }:
                             data = instance;

@@ -132,7 +132,7 @@ namespace ParallelLint.Analyzers
                     return IsSmallCollection(loop.Collection);
                 case IInvocationOperation call:
                     // A per-item LINQ call: its source is the receiver (an extension's first argument).
-                    return IsSmallCollection(call.Instance ?? (call.Arguments.Length > 0 ? call.Arguments[0].Value : null));
+                    return IsSmallCollection(call.Instance ?? call.Argument(0)?.Value);
                 default:
                     return false;
             }

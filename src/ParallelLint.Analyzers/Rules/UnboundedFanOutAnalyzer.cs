@@ -149,7 +149,7 @@ namespace ParallelLint.Analyzers
                     return IsCollection(loop.Collection);
                 case IInvocationOperation call:
                     // A per-item LINQ call: its source is the receiver (an extension's first argument).
-                    return IsCollection(call.Instance ?? (call.Arguments.Length > 0 ? call.Arguments[0].Value : null));
+                    return IsCollection(call.Instance ?? call.Argument(0)?.Value);
                 default:
                     return false;
             }

@@ -52,6 +52,16 @@ public class HardCodedDegreeAnalyzerTests
         VerifyPL2001.Diagnostic("PL2001").WithLocation(0).WithArguments("16"));
 
     [Fact]
+    public Task A_query_written_as_static_calls_with_named_arguments_in_another_order_is_followed_to_its_source() => Verify("""
+        void Run()
+        {
+            var sum = ParallelEnumerable.Sum(
+                selector: (int x) => Fit(x),
+                source: ParallelEnumerable.WithDegreeOfParallelism(degreeOfParallelism: {|PL2001:8|}, source: items.AsParallel()));
+        }
+        """);
+
+    [Fact]
     public Task Every_construct_kind() => Verify("""
         void Run()
         {

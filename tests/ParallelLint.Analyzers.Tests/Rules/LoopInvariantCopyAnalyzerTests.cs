@@ -58,6 +58,20 @@ public class LoopInvariantCopyAnalyzerTests
         """);
 
     [Fact]
+    public Task A_static_call_with_named_arguments_in_another_order_copies_its_source() => VerifyPL3002.Analyzer(
+        Code("""
+            void Run(string[] names, int[] items)
+            {
+                foreach (var item in items)
+                {
+                    var lengths = Enumerable.{|#0:ToDictionary|}(keySelector: (string name) => name, source: names);
+                    Use(lengths.Count + item);
+                }
+            }
+            """),
+        expected: VerifyPL3002.Diagnostic("PL3002").WithLocation(0).WithArguments("ToDictionary", "names"));
+
+    [Fact]
     public Task Every_per_item_body_kind_is_reported() => Verify("""
         void Run(List<double> data, Settings settings, string[] names, int[] items, int n)
         {
