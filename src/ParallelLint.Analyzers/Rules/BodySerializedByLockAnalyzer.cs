@@ -287,8 +287,7 @@ namespace ParallelLint.Analyzers
                     return field.DeclaringSyntaxReferences.Length == 1 &&
                            field.DeclaringSyntaxReferences[0].GetSyntax() is VariableDeclaratorSyntax { Initializer.Value: var value } &&
                            value is BaseObjectCreationExpressionSyntax { ArgumentList.Arguments: { Count: 1 or 2 } arguments } &&
-                           arguments.All(argument => argument.NameColon is null &&
-                               argument.Expression is LiteralExpressionSyntax { Token.Value: 1 });
+                           arguments.All(argument => argument.Expression is LiteralExpressionSyntax { Token.Value: 1 });
                 default:
                     return false;
             }

@@ -94,6 +94,32 @@ public class BodySerializedByLockAnalyzerTests
             """);
 
     [Fact]
+    public Task A_field_semaphore_of_one_is_one_with_its_counts_named_in_any_order() => VerifyPL2006.Analyzer(TestSources.Usings + """
+        class Fits
+        {
+            static readonly SemaphoreSlim OneFitAtATime = new SemaphoreSlim(maxCount: 1, initialCount: 1);
+            static readonly SemaphoreSlim FourFits = new SemaphoreSlim(initialCount: 4, maxCount: 4);
+            double total;
+
+            async Task Run(int[] items)
+            {
+                await Parallel.ForEachAsync(items, async (x, ct) =>
+                {
+                    await OneFitAtATime.{|PL2006:WaitAsync|}(ct);
+                    try { total += x; }
+                    finally { OneFitAtATime.Release(); }
+                });
+                await Parallel.ForEachAsync(items, async (x, ct) =>
+                {
+                    await FourFits.WaitAsync(ct);
+                    try { total += x; }
+                    finally { FourFits.Release(); }
+                });
+            }
+        }
+        """);
+
+    [Fact]
     public Task Messages_name_the_gate() => VerifyPL2006.Analyzer(
         Code("""
             async Task Run()

@@ -1,0 +1,78 @@
+using System;
+using System.Linq;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace ParallelLint.Analyzers.Tests.Robustness;
+
+/// <summary>
+/// The analyzers read a call by what its arguments mean, not where they stand: the rule tests' code and the samples,
+/// with every call's arguments named and reversed (<see cref="NamedArguments"/>), give the same findings.
+/// </summary>
+public class ArgumentOrderTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Rule_test_code_gives_the_same_findings_with_its_arguments_named_and_reversed() =>
+        await AssertSameFindingsAsync(Corpus.RuleTestCodeBase(Corpus.RuleTestSources), "the rule tests' code");
+
+    [Fact]
+    public async Task The_samples_give_the_same_findings_with_their_arguments_named_and_reversed() =>
+        await AssertSameFindingsAsync(Corpus.RepositoryProjects.Single(project => project.Name == "samples/ParallelLint.Samples").Compilation, "the samples");
+
+    private async Task AssertSameFindingsAsync(Compilation original, string input)
+    {
+        var rewritten = original;
+        var lists = 0;
+        foreach (var tree in original.SyntaxTrees)
+        {
+            var (named, count) = NamedArguments.Rewrite(original.GetSemanticModel(tree));
+            rewritten = rewritten.ReplaceSyntaxTree(rewritten.SyntaxTrees.Single(t => t.FilePath == tree.FilePath), named);
+            lists += count;
+        }
+
+        // The rewrite did something, and it is the same program: it adds no compiler error.
+        Assert.True(lists > 0, $"No argument list of {input} could be named.");
+        var newErrors = Errors(rewritten).Except(Errors(original)).ToList();
+        Assert.True(newErrors.Count == 0, $"The rewrite broke {input}:{Environment.NewLine}{string.Join(Environment.NewLine, newErrors.Take(20))}");
+
+        var before = await AnalyzerRun.RunAsync(original, RepositoryFiles.Analyzers, input);
+        var after = await AnalyzerRun.RunAsync(rewritten, RepositoryFiles.Analyzers, input + ", arguments named and reversed");
+        AnalyzerExceptionTests.AssertNoFailures(before.Failures.Concat(after.Failures));
+        output.WriteLine($"{input}: {lists} argument lists named and reversed, {before.Diagnostics.Length} findings before, {after.Diagnostics.Length} after.");
+
+        var (expected, actual) = (Findings(before.Diagnostics), Findings(after.Diagnostics));
+        var missing = expected.Except(actual).ToList();
+        var added = actual.Except(expected).ToList();
+        Assert.True(
+            missing.Count == 0 && added.Count == 0,
+            $"Findings differ once the arguments are named and reversed.{Environment.NewLine}" +
+            $"Lost:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", missing.Take(20))}{Environment.NewLine}" +
+            $"Gained:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", added.Take(20))}");
+        AnalyzerExceptionTests.AssertEveryRuleReports(before.Diagnostics);
+    }
+
+    private static string[] Errors(Compilation compilation) => compilation.GetDiagnostics()
+        .Where(d => d.Severity == DiagnosticSeverity.Error)
+        .Select(d => $"{d.Location.SourceTree?.FilePath}: {d.Id} {d.GetMessage()}")
+        .ToArray();
+
+    /// <summary>
+    /// A finding by its rule, its file and the line of the member it is in (arguments move within a member, members
+    /// keep their lines; messages quote the code, which the rewrite changes); numbered, so that a lost duplicate counts.
+    /// </summary>
+    private static string[] Findings(System.Collections.Immutable.ImmutableArray<Diagnostic> diagnostics) => diagnostics
+        .Select(d => $"{d.Id} {d.Location.SourceTree?.FilePath}:{MemberLine(d)}")
+        .GroupBy(finding => finding)
+        .SelectMany(group => group.Select((finding, i) => $"{finding} #{i + 1}"))
+        .ToArray();
+
+    private static int MemberLine(Diagnostic diagnostic)
+    {
+        var node = diagnostic.Location.SourceTree?.GetRoot().FindNode(diagnostic.Location.SourceSpan);
+        var member = node?.AncestorsAndSelf().OfType<MemberDeclarationSyntax>().FirstOrDefault();
+        return (member ?? node)?.GetLocation().GetLineSpan().StartLinePosition.Line + 1 ?? 0;
+    }
+}
