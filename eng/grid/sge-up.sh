@@ -33,9 +33,12 @@ qi_states() {
   timeout 5 qstat -f -q all.q 2>/dev/null | awk 'index($1, "all.q@") == 1 { print ($6 == "" ? "-" : $6) }'
 }
 
-# Fast path.
+# all.q's slots, as configured.
+queue_slots() { timeout 5 qconf -sq all.q 2>/dev/null | awk '$1 == "slots" { print $2; exit }'; }
+
+# Fast path: up, and with the slots asked for (SGE_SLOTS=8 on a running grid goes on to set them).
 if pidfile_pid "$QMASTER_PIDF" sge_qmaster >/dev/null 2>&1 && execd_pidfile >/dev/null 2>&1 &&
-  [ "$(qi_states)" = "-" ]; then
+  [ "$(qi_states)" = "-" ] && [ "$(queue_slots)" = "$SGE_SLOTS" ]; then
   log "already up"
   exit 0
 fi

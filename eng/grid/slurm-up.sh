@@ -29,8 +29,9 @@ all_running() {
     pidfile_pid "$CTLD_PIDF" slurmctld && pidfile_pid "$SLURMD_PIDF" slurmd
 } >/dev/null 2>&1
 
-# Fast path: pidfiles first, since sinfo retries for ~5 s when slurmctld is down.
-if [ -f /etc/slurm/slurm.conf ] && all_running && node_usable; then
+# Fast path: pidfiles first, since sinfo retries for ~5 s when slurmctld is down; the node must have the CPUs asked
+# for (SLURM_CPUS=8 on a running cluster goes on to rewrite slurm.conf and restart the daemons that read it).
+if [ -f /etc/slurm/slurm.conf ] && grep -q "^NodeName=.* CPUs=$SLURM_CPUS " /etc/slurm/slurm.conf && all_running && node_usable; then
   log "already up"
   exit 0
 fi
@@ -101,7 +102,15 @@ JobCompType=jobcomp/none
 NodeName=$NODE NodeAddr=127.0.0.1 CPUs=$SLURM_CPUS State=UNKNOWN
 PartitionName=debug Nodes=$NODE Default=YES MaxTime=INFINITE State=UP
 CONF
-  pidfile_pid "$CTLD_PIDF" slurmctld >/dev/null && log "WARNING: slurm.conf changed while slurmctld runs; run slurm-down.sh + slurm-up.sh to apply"
+  # A node's CPUs are read at start only: restart the daemons that run with the old file (started again below).
+  for daemon in "slurmctld $CTLD_PIDF" "slurmd $SLURMD_PIDF"; do
+    read -r comm pf <<<"$daemon"
+    if pid=$(pidfile_pid "$pf" "$comm"); then
+      log "slurm.conf changed while $comm runs: restarting it"
+      stop_pid "$pid" "$comm" "$pf"
+    fi
+  done
+  prune_state slurm
 fi
 
 # --- MariaDB (does not daemonize itself)

@@ -94,6 +94,20 @@ public sealed class PresetTests
     }
 
     [Fact]
+    public async Task The_preset_applies_in_a_project_that_turns_off_global_config_discovery()
+    {
+        var project = package.Consumer("NoDiscovery", Source, SarifLog + "<DiscoverGlobalAnalyzerConfigFiles>false</DiscoverGlobalAnalyzerConfigFiles>");
+
+        var strict = await Build(project, "-p:ParallelLintMode=strict");
+        Assert.True(strict.ExitCode != 0, strict.Output);
+        Assert.Equal(Levels(("PL1001", "error"), ("PL2005", "warning")), Reported(project));
+
+        var none = await Build(project, "-p:ParallelLintMode=none");
+        Assert.True(none.ExitCode == 0, none.Output);
+        Assert.Empty(Reported(project));
+    }
+
+    [Fact]
     public async Task A_misspelt_mode_fails_the_build_naming_the_presets()
     {
         var project = package.Consumer("Misspelt", Source);
