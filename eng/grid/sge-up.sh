@@ -10,6 +10,7 @@ set -euo pipefail
 require_root_apt
 
 SGE_SLOTS=${SGE_SLOTS:-2}
+[[ "$SGE_SLOTS" =~ ^[1-9][0-9]{0,3}$ ]] || die "SGE_SLOTS must be a whole number of slots from 1 to 9999, not '$SGE_SLOTS'"
 SGE_ALLOW_ROOT=${SGE_ALLOW_ROOT:-1}
 T=${SGE_UP_TIMEOUT:-60}
 export SGE_ROOT=/var/lib/gridengine SGE_CELL=default

@@ -10,6 +10,7 @@ set -euo pipefail
 require_root_apt
 
 SLURM_CPUS=${SLURM_CPUS:-2}
+[[ "$SLURM_CPUS" =~ ^[1-9][0-9]{0,3}$ ]] || die "SLURM_CPUS must be a whole number of CPUs from 1 to 9999, not '$SLURM_CPUS'"
 SLURM_CLUSTER=${SLURM_CLUSTER:-parallellint}
 T=${SLURM_UP_TIMEOUT:-60}
 NODE=$(hostname -s)
