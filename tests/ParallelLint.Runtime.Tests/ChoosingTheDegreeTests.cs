@@ -108,11 +108,13 @@ public class ChoosingTheDegreeTests
         // advances the tuner's clock by its cost, so the table and the pick do not depend on how busy the machine is.
         var milliseconds = new System.Collections.Generic.Dictionary<int, int> { [1] = 250, [2] = 160, [4] = 130, [8] = 145 };
         var now = TimeSpan.FromHours(1);
-        var result = await DegreeTuner.TuneRunsAsync(new[] { 1, 2, 4, 8 }, (degree, _) =>
+        Task Run(int degree, CancellationToken _)
         {
             now += TimeSpan.FromMilliseconds(milliseconds[degree]);
             return Task.CompletedTask;
-        }, 0.05, CancellationToken.None, () => now);
+        }
+
+        var result = await DegreeTuner.TuneRunsAsync(new[] { 1, 2, 4, 8 }, Run, 0.05, CancellationToken.None, () => now);
 
         Assert.Equal(new[] { 1, 2, 4, 8 }, result.Points.Select(p => p.Degree));
         Assert.Equal(new[] { 250.0, 160, 130, 145 }, result.Points.Select(p => p.Elapsed.TotalMilliseconds));
@@ -120,11 +122,7 @@ public class ChoosingTheDegreeTests
         Assert.Equal(4, result.Knee);
 
         // 2 workers (160 ms) come within 25% of the best (130 ms): that tolerance picks them.
-        var loose = await DegreeTuner.TuneRunsAsync(new[] { 1, 2, 4, 8 }, (degree, _) =>
-        {
-            now += TimeSpan.FromMilliseconds(milliseconds[degree]);
-            return Task.CompletedTask;
-        }, 0.25, CancellationToken.None, () => now);
+        var loose = await DegreeTuner.TuneRunsAsync(new[] { 1, 2, 4, 8 }, Run, 0.25, CancellationToken.None, () => now);
         Assert.Equal(2, loose.Knee);
     }
 

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Immutable;
 using System.Linq;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
@@ -63,7 +64,7 @@ public class ArgumentOrderTests(ITestOutputHelper output)
     /// A finding by its rule, its file and the line of the member it is in (arguments move within a member, members
     /// keep their lines; messages quote the code, which the rewrite changes); numbered, so that a lost duplicate counts.
     /// </summary>
-    private static string[] Findings(System.Collections.Immutable.ImmutableArray<Diagnostic> diagnostics) => diagnostics
+    private static string[] Findings(ImmutableArray<Diagnostic> diagnostics) => diagnostics
         .Select(d => $"{d.Id} {d.Location.SourceTree?.FilePath}:{MemberLine(d)}")
         .GroupBy(finding => finding)
         .SelectMany(group => group.Select((finding, i) => $"{finding} #{i + 1}"))
@@ -74,5 +75,50 @@ public class ArgumentOrderTests(ITestOutputHelper output)
         var node = diagnostic.Location.SourceTree?.GetRoot().FindNode(diagnostic.Location.SourceSpan);
         var member = node?.AncestorsAndSelf().OfType<MemberDeclarationSyntax>().FirstOrDefault();
         return (member ?? node)?.GetLocation().GetLineSpan().StartLinePosition.Line + 1 ?? 0;
+    }
+}
+
+/// <summary>The rewrite the gate rests on: what it names and reverses, and what it leaves alone.</summary>
+public class NamedArgumentsTests
+{
+    [Fact]
+    public void Calls_get_named_reversed_arguments_and_unnameable_lists_are_left_alone()
+    {
+        var compilation = Corpus.Compile("Named", new[] { Corpus.Parse("""
+            using System;
+            using System.Linq;
+
+            class C
+            {
+                static void M(int @event, int b) { }
+
+                void Run(object[] rest)
+                {
+                    var range = Enumerable.Range(0, 3);
+                    M(1,
+                      2);
+                    var list = new System.Collections.Generic.List<int>(4);
+                    Console.WriteLine("{0} {1} {2} {3}", 1, 2, 3, 4);
+                    var parsed = int.TryParse("1", out var x) && x > 0;
+                    dynamic d = 1;
+                    Console.WriteLine(d);
+                }
+            }
+            """, "Named.cs") });
+        var tree = compilation.SyntaxTrees.Single();
+
+        var (named, count) = NamedArguments.Rewrite(compilation.GetSemanticModel(tree));
+
+        var text = named.GetText().ToString();
+        Assert.Contains("Enumerable.Range(count: 3, start: 0)", text);
+        Assert.Contains("b: 2,", text);                                   // each argument moves with its own trivia
+        Assert.Contains("@event: 1);", text);
+        Assert.Contains("new System.Collections.Generic.List<int>(capacity: 4)", text);
+        Assert.Contains("""Console.WriteLine("{0} {1} {2} {3}", 1, 2, 3, 4)""", text); // params, expanded
+        Assert.Contains("""int.TryParse("1", out var x)""", text);       // declares a variable
+        Assert.Contains("Console.WriteLine(d)", text);                    // dynamic
+        Assert.Equal(3, count);
+        Assert.Equal(tree.GetText().Lines.Count, named.GetText().Lines.Count);
+        Assert.Empty(compilation.ReplaceSyntaxTree(tree, named).GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
     }
 }

@@ -35,7 +35,7 @@ internal sealed class NamedArguments(SemanticModel model) : CSharpSyntaxRewriter
         var named = visited.Arguments.Select((argument, i) => argument.NameColon is not null
             ? argument
             : argument.WithoutLeadingTrivia()
-                .WithNameColon(SyntaxFactory.NameColon(Parameter(node.Arguments[i])!.Name).WithTrailingTrivia(SyntaxFactory.Space))
+                .WithNameColon(SyntaxFactory.NameColon(Identifier(Parameter(node.Arguments[i])!.Name)).WithTrailingTrivia(SyntaxFactory.Space))
                 .WithLeadingTrivia(argument.GetLeadingTrivia()));
         return visited.WithArguments(SyntaxFactory.SeparatedList(named.Reverse(), visited.Arguments.GetSeparators()));
     }
@@ -51,6 +51,10 @@ internal sealed class NamedArguments(SemanticModel model) : CSharpSyntaxRewriter
             Parameter(argument) is { Name.Length: > 0 } &&
             model.GetOperation(argument) is IArgumentOperation { ArgumentKind: ArgumentKind.Explicit } &&
             !argument.Expression.DescendantNodesAndSelf(node => node is not AnonymousFunctionExpressionSyntax).OfType<VariableDesignationSyntax>().Any());
+
+    // A parameter named like a keyword (@event) is written verbatim.
+    private static IdentifierNameSyntax Identifier(string name) => SyntaxFactory.IdentifierName(
+        SyntaxFacts.IsReservedKeyword(SyntaxFacts.GetKeywordKind(name)) ? SyntaxFactory.ParseToken("@" + name) : SyntaxFactory.Identifier(name));
 
     private IParameterSymbol? Parameter(ArgumentSyntax argument) => (model.GetOperation(argument) as IArgumentOperation)?.Parameter;
 }
