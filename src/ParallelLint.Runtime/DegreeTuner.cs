@@ -86,16 +86,13 @@ namespace ParallelLint.Runtime
 
             CheckTolerance(tolerance);
 
-            var points = new List<TuningPoint>();
-            foreach (var degree in Degrees(maxDegree ?? Cores.Available))
-            {
-                var clock = Stopwatch.StartNew();
-                await Executor.ForEachAsync(sample, body, new ExecutorOptions { Degree = degree, CancellationToken = cancellation }).ConfigureAwait(false);
-                var elapsed = clock.Elapsed;
-                points.Add(new TuningPoint(degree, elapsed, sample.Count / Math.Max(elapsed.TotalSeconds, 1e-9)));
-            }
-
-            return Result(points, tolerance);
+            return await MeasureAsync(
+                Degrees(maxDegree ?? Cores.Available),
+                (degree, ct) => Executor.ForEachAsync(sample, body, new ExecutorOptions { Degree = degree, CancellationToken = ct }),
+                sample.Count,
+                tolerance,
+                cancellation,
+                () => Uptime.Elapsed).ConfigureAwait(false);
         }
 
         /// <summary>
@@ -137,17 +134,31 @@ namespace ParallelLint.Runtime
 
             CheckTolerance(tolerance);
 
+            return await MeasureAsync(tried, run, 1, tolerance, cancellation, now).ConfigureAwait(false);
+        }
+
+        /// <summary>Times <paramref name="run"/> at each degree, <paramref name="work"/> done per run, and picks the knee.</summary>
+        private static async Task<TuningResult> MeasureAsync(
+            IEnumerable<int> degrees,
+            Func<int, CancellationToken, Task> run,
+            double work,
+            double tolerance,
+            CancellationToken cancellation,
+            Func<TimeSpan> now)
+        {
             var points = new List<TuningPoint>();
-            foreach (var degree in tried)
+            foreach (var degree in degrees)
             {
                 cancellation.ThrowIfCancellationRequested();
                 var start = now();
                 await run(degree, cancellation).ConfigureAwait(false);
                 var elapsed = now() - start;
-                points.Add(new TuningPoint(degree, elapsed, 1 / Math.Max(elapsed.TotalSeconds, 1e-9)));
+                points.Add(new TuningPoint(degree, elapsed, work / Math.Max(elapsed.TotalSeconds, 1e-9)));
             }
 
-            return Result(points, tolerance);
+            var best = points.Max(p => p.Throughput);
+            var knee = points.Where(p => p.Throughput >= (1 - tolerance) * best).Min(p => p.Degree);
+            return new TuningResult(points, knee, ScalabilityLaw.Fit(points.Select(p => (p.Degree, p.Throughput))));
         }
 
         private static void CheckTolerance(double tolerance)
@@ -156,13 +167,6 @@ namespace ParallelLint.Runtime
             {
                 throw new ArgumentOutOfRangeException(nameof(tolerance), tolerance, "The tolerance is a fraction in [0, 1).");
             }
-        }
-
-        private static TuningResult Result(List<TuningPoint> points, double tolerance)
-        {
-            var best = points.Max(p => p.Throughput);
-            var knee = points.Where(p => p.Throughput >= (1 - tolerance) * best).Min(p => p.Degree);
-            return new TuningResult(points, knee, ScalabilityLaw.Fit(points.Select(p => (p.Degree, p.Throughput))));
         }
 
         /// <summary>1, 2, 4, ... and the maximum itself.</summary>

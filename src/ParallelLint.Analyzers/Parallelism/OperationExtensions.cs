@@ -17,6 +17,12 @@ namespace ParallelLint.Analyzers.Parallelism
         }
 
         /// <summary>
+        /// What a call works on: its instance, or for a static call (a LINQ extension called either way) its first
+        /// parameter's argument; null when there is none.
+        /// </summary>
+        public static IOperation? Receiver(this IInvocationOperation invocation) => invocation.Instance ?? invocation.Argument(0)?.Value;
+
+        /// <summary>
         /// The argument given for the parameter at <paramref name="ordinal"/>, wherever the call puts it (named arguments
         /// may come in any order; an extension method's receiver is parameter 0); null when there is none.
         /// </summary>

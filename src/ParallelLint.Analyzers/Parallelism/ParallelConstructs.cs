@@ -214,12 +214,7 @@ namespace ParallelLint.Analyzers.Parallelism
         /// </summary>
         private ParallelConstruct? PlinqQuery(IInvocationOperation member)
         {
-            // Down the receivers to AsParallel (extension calls carry their receiver as the first argument).
-            var anchor = member;
-            while (!IsAsParallel(anchor) && Receiver(anchor) is IInvocationOperation receiver && IsParallelEnumerable(receiver.TargetMethod))
-            {
-                anchor = receiver;
-            }
+            var anchor = QueryAnchor(member);
 
             // Up the chain from the anchor: the degree, and whether an operator (or a foreach) executes the query.
             IOperation? degree = null;
@@ -288,10 +283,19 @@ namespace ParallelLint.Analyzers.Parallelism
                 : null;
         }
 
-        private static bool IsAsParallel(IInvocationOperation invocation) => invocation.TargetMethod.Name == "AsParallel";
+        /// <summary>Down the receivers of a PLINQ operator to <c>AsParallel()</c>, its query's anchor (or as far as the chain goes).</summary>
+        public IInvocationOperation QueryAnchor(IInvocationOperation member)
+        {
+            var anchor = member;
+            while (!IsAsParallel(anchor) && anchor.Receiver()?.WalkDownConversion() is IInvocationOperation receiver && IsParallelEnumerable(receiver.TargetMethod))
+            {
+                anchor = receiver;
+            }
 
-        private static IOperation? Receiver(IInvocationOperation invocation) =>
-            invocation.Instance ?? invocation.Argument(0)?.Value.WalkDownConversion();
+            return anchor;
+        }
+
+        private static bool IsAsParallel(IInvocationOperation invocation) => invocation.TargetMethod.Name == "AsParallel";
 
         private bool IsParallelEnumerable(IMethodSymbol method) =>
             KnownTypes.Is((method.ReducedFrom ?? method).ContainingType, Types.ParallelEnumerable);

@@ -156,16 +156,7 @@ namespace ParallelLint.Analyzers
                     return;
                 }
 
-                // Down the receivers to AsParallel, the query's anchor.
-                var anchor = invocation;
-                while (anchor.TargetMethod.Name != "AsParallel" &&
-                       anchor.Argument(0)?.Value.WalkDownConversion() is IInvocationOperation receiver &&
-                       KnownTypes.Is((receiver.TargetMethod.ReducedFrom ?? receiver.TargetMethod).ContainingType, Types.ParallelEnumerable))
-                {
-                    anchor = receiver;
-                }
-
-                if (constructs.Recognize(anchor) is { } query && query.DegreeSource?.Syntax == degree.Value.Syntax && IsCpuBound(query))
+                if (constructs.Recognize(constructs.QueryAnchor(invocation)) is { } query && query.DegreeSource?.Syntax == degree.Value.Syntax && IsCpuBound(query))
                 {
                     context.Report(diagnostic);
                 }

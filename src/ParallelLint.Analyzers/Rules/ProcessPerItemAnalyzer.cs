@@ -131,8 +131,8 @@ namespace ParallelLint.Analyzers
                 case IForEachLoopOperation loop:
                     return IsSmallCollection(loop.Collection);
                 case IInvocationOperation call:
-                    // A per-item LINQ call: its source is the receiver (an extension's first argument).
-                    return IsSmallCollection(call.Instance ?? call.Argument(0)?.Value);
+                    // A per-item LINQ call: its source is the receiver.
+                    return IsSmallCollection(call.Receiver());
                 default:
                     return false;
             }

@@ -96,24 +96,15 @@ namespace ParallelLint.Analyzers
         private static List<IInvocationOperation>? Starts(ImmutableArray<IOperation> blocks, KnownTypes types)
         {
             List<IInvocationOperation>? starts = null;
-            var pending = new Stack<IOperation>();
             foreach (var block in blocks)
             {
-                pending.Push(block);
-            }
-
-            while (pending.Count > 0)
-            {
-                var operation = pending.Pop();
-                if (operation is IInvocationOperation invocation && ProcessStart.Recognize(invocation, types, null) is not null &&
-                    !GeneratedCode.IsHidden(invocation.Syntax.SyntaxTree, invocation.Syntax.SpanStart))
+                foreach (var operation in block.DescendantsAndSelf())
                 {
-                    (starts ??= new List<IInvocationOperation>()).Add(invocation);
-                }
-
-                foreach (var child in operation.ChildOperations)
-                {
-                    pending.Push(child);
+                    if (operation is IInvocationOperation invocation && ProcessStart.Recognize(invocation, types, null) is not null &&
+                        !GeneratedCode.IsHidden(invocation.Syntax.SyntaxTree, invocation.Syntax.SpanStart))
+                    {
+                        (starts ??= new List<IInvocationOperation>()).Add(invocation);
+                    }
                 }
             }
 

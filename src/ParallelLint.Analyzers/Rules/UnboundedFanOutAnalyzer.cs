@@ -148,8 +148,8 @@ namespace ParallelLint.Analyzers
                 case IForEachLoopOperation loop:
                     return IsCollection(loop.Collection);
                 case IInvocationOperation call:
-                    // A per-item LINQ call: its source is the receiver (an extension's first argument).
-                    return IsCollection(call.Instance ?? call.Argument(0)?.Value);
+                    // A per-item LINQ call: its source is the receiver.
+                    return IsCollection(call.Receiver());
                 default:
                     return false;
             }

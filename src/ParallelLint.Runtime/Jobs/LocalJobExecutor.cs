@@ -12,8 +12,7 @@ namespace ParallelLint.Runtime.Jobs
 {
     /// <summary>
     /// Jobs as child processes of this one: each holds its cores out of <see cref="Cores.Available"/> (or the
-    /// configured slots), the rest wait
-    /// in a queue; a time limit or cancellation kills the job's whole process tree.
+    /// configured slots), the rest wait in a queue; a time limit or cancellation kills the job's whole process tree.
     /// </summary>
     internal sealed class LocalJobExecutor : JobExecutor
     {

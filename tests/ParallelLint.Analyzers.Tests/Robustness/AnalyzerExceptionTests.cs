@@ -109,6 +109,26 @@ public class AnalyzerExceptionTests(ITestOutputHelper output)
             $"{all.Count} failures (this run: {Fuzz.Replay}):{Environment.NewLine}{string.Join(Environment.NewLine, all.Take(20))}");
     }
 
+    /// <summary>
+    /// The same findings, as many times each (<paramref name="expected"/> and <paramref name="actual"/> describe one
+    /// finding a line); the message lists what is missing and what is extra.
+    /// </summary>
+    internal static void AssertSameFindings(IEnumerable<string> expected, IEnumerable<string> actual, string what)
+    {
+        var (before, after) = (Numbered(expected), Numbered(actual));
+        var missing = before.Except(after).ToList();
+        var extra = after.Except(before).ToList();
+        Assert.True(
+            missing.Count == 0 && extra.Count == 0,
+            $"{what} ({after.Length} findings against {before.Length}):{Environment.NewLine}" +
+            $"missing:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", missing.Take(20))}{Environment.NewLine}" +
+            $"extra:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", extra.Take(20))}");
+    }
+
+    // Each finding numbered among its equals, so that a lost or added duplicate counts.
+    private static string[] Numbered(IEnumerable<string> findings) =>
+        findings.GroupBy(finding => finding).SelectMany(group => group.Select((finding, i) => $"{finding} #{i + 1}")).ToArray();
+
     internal static void AssertMostRulesReport(IEnumerable<Diagnostic> diagnostics)
     {
         var reported = diagnostics.Select(d => d.Id).ToHashSet();
