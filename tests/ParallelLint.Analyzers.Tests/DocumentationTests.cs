@@ -130,6 +130,24 @@ public class DocumentationTests
         });
     }
 
+    /// <summary>The package's own build errors (not rules) have their page under docs/build, linked from the error.</summary>
+    [Fact]
+    public void Build_errors_of_the_package_link_to_their_page()
+    {
+        var props = System.Xml.Linq.XDocument.Parse(RepositoryFiles.Read("src", "ParallelLint.Package", "build", "ParallelLint.props"));
+        var errors = props.Descendants("Error").ToList();
+
+        Assert.NotEmpty(errors);
+        Assert.All(errors, error =>
+        {
+            var code = (string?)error.Attribute("Code");
+            Assert.NotNull(code);
+            Assert.EndsWith($"/docs/build/{code}.md", (string?)error.Attribute("HelpLink"));
+            Assert.True(File.Exists(Path.Combine(RepositoryFiles.Root, "docs", "build", code + ".md")), $"docs/build/{code}.md is missing");
+            Assert.Contains($"[`error {code}`](docs/build/{code}.md)", RepositoryFiles.Read("README.md"));
+        });
+    }
+
     private static DiagnosticDescriptor Descriptor(string id) =>
         RepositoryFiles.Analyzers.SelectMany(a => a.SupportedDiagnostics).First(d => d.Id == id);
 
