@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using ParallelLint.Runtime;
 using ParallelLint.Runtime.Jobs;
 

@@ -1,184 +1,178 @@
-using System;
-using System.Collections.Generic;
 using System.Diagnostics;
-using System.Linq;
-using System.Threading;
-using System.Threading.Tasks;
 
-namespace ParallelLint.Runtime
+namespace ParallelLint.Runtime;
+
+/// <summary>One measured degree of a tuning run.</summary>
+public readonly struct TuningPoint
 {
-    /// <summary>One measured degree of a tuning run.</summary>
-    public readonly struct TuningPoint
+    internal TuningPoint(int degree, TimeSpan elapsed, double throughput)
     {
-        internal TuningPoint(int degree, TimeSpan elapsed, double throughput)
-        {
-            Degree = degree;
-            Elapsed = elapsed;
-            Throughput = throughput;
-        }
-
-        /// <summary>How many items ran at once.</summary>
-        public int Degree { get; }
-
-        /// <summary>The wall time of the sample at that degree.</summary>
-        public TimeSpan Elapsed { get; }
-
-        /// <summary>Work done per second: items of the sample (<c>TuneAsync</c>) or whole runs (<c>TuneRunsAsync</c>).</summary>
-        public double Throughput { get; }
+        Degree = degree;
+        Elapsed = elapsed;
+        Throughput = throughput;
     }
 
-    /// <summary>What a tuning run measured and what it recommends.</summary>
-    public sealed class TuningResult
+    /// <summary>How many items ran at once.</summary>
+    public int Degree { get; }
+
+    /// <summary>The wall time of the sample at that degree.</summary>
+    public TimeSpan Elapsed { get; }
+
+    /// <summary>Work done per second: items of the sample (<c>TuneAsync</c>) or whole runs (<c>TuneRunsAsync</c>).</summary>
+    public double Throughput { get; }
+}
+
+/// <summary>What a tuning run measured and what it recommends.</summary>
+public sealed class TuningResult
+{
+    internal TuningResult(IReadOnlyList<TuningPoint> points, int knee, ScalabilityLaw law)
     {
-        internal TuningResult(IReadOnlyList<TuningPoint> points, int knee, ScalabilityLaw law)
+        Points = points;
+        Knee = knee;
+        Law = law;
+    }
+
+    /// <summary>One row per measured degree, in the order measured (1, 2, 4, ... up to the cores by default).</summary>
+    public IReadOnlyList<TuningPoint> Points { get; }
+
+    /// <summary>The smallest degree within the tolerance of the best throughput: the one to run with.</summary>
+    public int Knee { get; }
+
+    /// <summary>The Universal Scalability Law fitted to the points: where throughput would peak beyond them.</summary>
+    public ScalabilityLaw Law { get; }
+}
+
+/// <summary>
+/// "Run some testing iterations first": measures a sample of the work at 1, 2, 4, ... workers and picks the knee.
+/// </summary>
+public static class DegreeTuner
+{
+    private static readonly Stopwatch Uptime = Stopwatch.StartNew();
+
+    /// <summary>Runs <paramref name="sample"/> through the executor at each degree and reports the table and the knee.</summary>
+    /// <param name="sample">A few items that are like the real ones, enough for a second or so of work at degree 1.</param>
+    /// <param name="body">The work of one item.</param>
+    /// <param name="maxDegree">The highest degree to try; <see cref="Cores.Available"/> when null.</param>
+    /// <param name="tolerance">How close to the best throughput the knee must be (0.05: within 5%).</param>
+    /// <param name="cancellation">Stops the tuning run.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="sample"/> or <paramref name="body"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxDegree"/> is below 1, or <paramref name="tolerance"/> is not in [0, 1).</exception>
+    public static async Task<TuningResult> TuneAsync<T>(
+        IReadOnlyList<T> sample,
+        Func<T, CancellationToken, ValueTask> body,
+        int? maxDegree = null,
+        double tolerance = 0.05,
+        CancellationToken cancellation = default)
+    {
+        if (sample is null)
         {
-            Points = points;
-            Knee = knee;
-            Law = law;
+            throw new ArgumentNullException(nameof(sample));
         }
 
-        /// <summary>One row per measured degree, in the order measured (1, 2, 4, ... up to the cores by default).</summary>
-        public IReadOnlyList<TuningPoint> Points { get; }
+        if (body is null)
+        {
+            throw new ArgumentNullException(nameof(body));
+        }
 
-        /// <summary>The smallest degree within the tolerance of the best throughput: the one to run with.</summary>
-        public int Knee { get; }
+        if (maxDegree < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxDegree), maxDegree, "At least one worker.");
+        }
 
-        /// <summary>The Universal Scalability Law fitted to the points: where throughput would peak beyond them.</summary>
-        public ScalabilityLaw Law { get; }
+        CheckTolerance(tolerance);
+
+        return await MeasureAsync(
+            Degrees(maxDegree ?? Cores.Available),
+            (degree, ct) => Executor.ForEachAsync(sample, body, new ExecutorOptions { Degree = degree, CancellationToken = ct }),
+            sample.Count,
+            tolerance,
+            cancellation,
+            () => Uptime.Elapsed).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// "Run some testing iterations first": measures a sample of the work at 1, 2, 4, ... workers and picks the knee.
+    /// Times one whole run at each of <paramref name="degrees"/> (for work whose cost depends on the degree itself,
+    /// such as a parent that starts and feeds each worker) and picks the knee.
     /// </summary>
-    public static class DegreeTuner
+    /// <param name="degrees">The degrees to try, in the order to run them (for example 1, 2, 4, 8).</param>
+    /// <param name="run">One whole run at the given degree.</param>
+    /// <param name="tolerance">How close to the shortest run the knee must be (0.05: within 5%).</param>
+    /// <param name="cancellation">Stops the tuning run.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="degrees"/> or <paramref name="run"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="degrees"/> is empty or holds a degree below 1.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="tolerance"/> is not in [0, 1).</exception>
+    public static Task<TuningResult> TuneRunsAsync(
+        IEnumerable<int> degrees,
+        Func<int, CancellationToken, Task> run,
+        double tolerance = 0.05,
+        CancellationToken cancellation = default) =>
+        TuneRunsAsync(degrees, run, tolerance, cancellation, () => Uptime.Elapsed);
+
+    // The same, timed by now(): tests pass a clock that their runs advance, so the pick is checked without wall-clock noise.
+    internal static async Task<TuningResult> TuneRunsAsync(
+        IEnumerable<int> degrees,
+        Func<int, CancellationToken, Task> run,
+        double tolerance,
+        CancellationToken cancellation,
+        Func<TimeSpan> now)
     {
-        private static readonly Stopwatch Uptime = Stopwatch.StartNew();
-
-        /// <summary>Runs <paramref name="sample"/> through the executor at each degree and reports the table and the knee.</summary>
-        /// <param name="sample">A few items that are like the real ones, enough for a second or so of work at degree 1.</param>
-        /// <param name="body">The work of one item.</param>
-        /// <param name="maxDegree">The highest degree to try; <see cref="Cores.Available"/> when null.</param>
-        /// <param name="tolerance">How close to the best throughput the knee must be (0.05: within 5%).</param>
-        /// <param name="cancellation">Stops the tuning run.</param>
-        /// <exception cref="ArgumentNullException"><paramref name="sample"/> or <paramref name="body"/> is null.</exception>
-        /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxDegree"/> is below 1, or <paramref name="tolerance"/> is not in [0, 1).</exception>
-        public static async Task<TuningResult> TuneAsync<T>(
-            IReadOnlyList<T> sample,
-            Func<T, CancellationToken, ValueTask> body,
-            int? maxDegree = null,
-            double tolerance = 0.05,
-            CancellationToken cancellation = default)
+        var tried = degrees?.ToList() ?? throw new ArgumentNullException(nameof(degrees));
+        if (run is null)
         {
-            if (sample is null)
-            {
-                throw new ArgumentNullException(nameof(sample));
-            }
-
-            if (body is null)
-            {
-                throw new ArgumentNullException(nameof(body));
-            }
-
-            if (maxDegree < 1)
-            {
-                throw new ArgumentOutOfRangeException(nameof(maxDegree), maxDegree, "At least one worker.");
-            }
-
-            CheckTolerance(tolerance);
-
-            return await MeasureAsync(
-                Degrees(maxDegree ?? Cores.Available),
-                (degree, ct) => Executor.ForEachAsync(sample, body, new ExecutorOptions { Degree = degree, CancellationToken = ct }),
-                sample.Count,
-                tolerance,
-                cancellation,
-                () => Uptime.Elapsed).ConfigureAwait(false);
+            throw new ArgumentNullException(nameof(run));
         }
 
-        /// <summary>
-        /// Times one whole run at each of <paramref name="degrees"/> (for work whose cost depends on the degree itself,
-        /// such as a parent that starts and feeds each worker) and picks the knee.
-        /// </summary>
-        /// <param name="degrees">The degrees to try, in the order to run them (for example 1, 2, 4, 8).</param>
-        /// <param name="run">One whole run at the given degree.</param>
-        /// <param name="tolerance">How close to the shortest run the knee must be (0.05: within 5%).</param>
-        /// <param name="cancellation">Stops the tuning run.</param>
-        /// <exception cref="ArgumentNullException"><paramref name="degrees"/> or <paramref name="run"/> is null.</exception>
-        /// <exception cref="ArgumentException"><paramref name="degrees"/> is empty or holds a degree below 1.</exception>
-        /// <exception cref="ArgumentOutOfRangeException"><paramref name="tolerance"/> is not in [0, 1).</exception>
-        public static Task<TuningResult> TuneRunsAsync(
-            IEnumerable<int> degrees,
-            Func<int, CancellationToken, Task> run,
-            double tolerance = 0.05,
-            CancellationToken cancellation = default) =>
-            TuneRunsAsync(degrees, run, tolerance, cancellation, () => Uptime.Elapsed);
-
-        // The same, timed by now(): tests pass a clock that their runs advance, so the pick is checked without wall-clock noise.
-        internal static async Task<TuningResult> TuneRunsAsync(
-            IEnumerable<int> degrees,
-            Func<int, CancellationToken, Task> run,
-            double tolerance,
-            CancellationToken cancellation,
-            Func<TimeSpan> now)
+        if (tried.Count == 0 || tried.Any(degree => degree < 1))
         {
-            var tried = degrees?.ToList() ?? throw new ArgumentNullException(nameof(degrees));
-            if (run is null)
-            {
-                throw new ArgumentNullException(nameof(run));
-            }
-
-            if (tried.Count == 0 || tried.Any(degree => degree < 1))
-            {
-                throw new ArgumentException("At least one degree, each at least 1.", nameof(degrees));
-            }
-
-            CheckTolerance(tolerance);
-
-            return await MeasureAsync(tried, run, 1, tolerance, cancellation, now).ConfigureAwait(false);
+            throw new ArgumentException("At least one degree, each at least 1.", nameof(degrees));
         }
 
-        /// <summary>Times <paramref name="run"/> at each degree, <paramref name="work"/> done per run, and picks the knee.</summary>
-        private static async Task<TuningResult> MeasureAsync(
-            IEnumerable<int> degrees,
-            Func<int, CancellationToken, Task> run,
-            double work,
-            double tolerance,
-            CancellationToken cancellation,
-            Func<TimeSpan> now)
-        {
-            var points = new List<TuningPoint>();
-            foreach (var degree in degrees)
-            {
-                cancellation.ThrowIfCancellationRequested();
-                var start = now();
-                await run(degree, cancellation).ConfigureAwait(false);
-                var elapsed = now() - start;
-                points.Add(new TuningPoint(degree, elapsed, work / Math.Max(elapsed.TotalSeconds, 1e-9)));
-            }
+        CheckTolerance(tolerance);
 
-            var best = points.Max(p => p.Throughput);
-            var knee = points.Where(p => p.Throughput >= (1 - tolerance) * best).Min(p => p.Degree);
-            return new TuningResult(points, knee, ScalabilityLaw.Fit(points.Select(p => (p.Degree, p.Throughput))));
+        return await MeasureAsync(tried, run, 1, tolerance, cancellation, now).ConfigureAwait(false);
+    }
+
+    /// <summary>Times <paramref name="run"/> at each degree, <paramref name="work"/> done per run, and picks the knee.</summary>
+    private static async Task<TuningResult> MeasureAsync(
+        IEnumerable<int> degrees,
+        Func<int, CancellationToken, Task> run,
+        double work,
+        double tolerance,
+        CancellationToken cancellation,
+        Func<TimeSpan> now)
+    {
+        var points = new List<TuningPoint>();
+        foreach (var degree in degrees)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var start = now();
+            await run(degree, cancellation).ConfigureAwait(false);
+            var elapsed = now() - start;
+            points.Add(new TuningPoint(degree, elapsed, work / Math.Max(elapsed.TotalSeconds, 1e-9)));
         }
 
-        private static void CheckTolerance(double tolerance)
+        var best = points.Max(p => p.Throughput);
+        var knee = points.Where(p => p.Throughput >= (1 - tolerance) * best).Min(p => p.Degree);
+        return new TuningResult(points, knee, ScalabilityLaw.Fit(points.Select(p => (p.Degree, p.Throughput))));
+    }
+
+    private static void CheckTolerance(double tolerance)
+    {
+        if (!(tolerance >= 0 && tolerance < 1))
         {
-            if (!(tolerance >= 0 && tolerance < 1))
-            {
-                throw new ArgumentOutOfRangeException(nameof(tolerance), tolerance, "The tolerance is a fraction in [0, 1).");
-            }
+            throw new ArgumentOutOfRangeException(nameof(tolerance), tolerance, "The tolerance is a fraction in [0, 1).");
+        }
+    }
+
+    /// <summary>1, 2, 4, ... and the maximum itself.</summary>
+    internal static IEnumerable<int> Degrees(int max)
+    {
+        var degree = 1;
+        for (; degree < max; degree *= 2)
+        {
+            yield return degree;
         }
 
-        /// <summary>1, 2, 4, ... and the maximum itself.</summary>
-        internal static IEnumerable<int> Degrees(int max)
-        {
-            var degree = 1;
-            for (; degree < max; degree *= 2)
-            {
-                yield return degree;
-            }
-
-            yield return max;
-        }
+        yield return max;
     }
 }

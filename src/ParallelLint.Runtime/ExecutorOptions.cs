@@ -1,73 +1,69 @@
-using System;
-using System.Threading;
+namespace ParallelLint.Runtime;
 
-namespace ParallelLint.Runtime
+/// <summary>What an <see cref="Executor"/> run does when an item fails.</summary>
+public enum FailurePolicy
 {
-    /// <summary>What an <see cref="Executor"/> run does when an item fails.</summary>
-    public enum FailurePolicy
-    {
-        /// <summary>Cancel the items not yet started and rethrow the first failure.</summary>
-        StopAtFirstFailure,
+    /// <summary>Cancel the items not yet started and rethrow the first failure.</summary>
+    StopAtFirstFailure,
 
-        /// <summary>Run every item, then throw an <see cref="AggregateException"/> of all failures.</summary>
-        RunAllThenThrow,
+    /// <summary>Run every item, then throw an <see cref="AggregateException"/> of all failures.</summary>
+    RunAllThenThrow,
+}
+
+/// <summary>How an <see cref="Executor"/> run is bounded and observed.</summary>
+public sealed class ExecutorOptions
+{
+    private int? degree;
+    private int coresPerItem = 1;
+
+    /// <summary>
+    /// How many items run at once. Null (the default) means <see cref="Cores.Available"/> / <see cref="CoresPerItem"/>,
+    /// at least 1.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is 0 or below.</exception>
+    public int? Degree
+    {
+        get => degree;
+        set => degree = value is null or > 0 ? value : throw new ArgumentOutOfRangeException(nameof(Degree), value, "The degree must be at least 1.");
     }
 
-    /// <summary>How an <see cref="Executor"/> run is bounded and observed.</summary>
-    public sealed class ExecutorOptions
+    /// <summary>The cores each item uses (its own inner threads); also the budget <see cref="Cores.Available"/> reports inside it.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is 0 or below.</exception>
+    public int CoresPerItem
     {
-        private int? degree;
-        private int coresPerItem = 1;
-
-        /// <summary>
-        /// How many items run at once. Null (the default) means <see cref="Cores.Available"/> / <see cref="CoresPerItem"/>,
-        /// at least 1.
-        /// </summary>
-        /// <exception cref="ArgumentOutOfRangeException">The value is 0 or below.</exception>
-        public int? Degree
-        {
-            get => degree;
-            set => degree = value is null or > 0 ? value : throw new ArgumentOutOfRangeException(nameof(Degree), value, "The degree must be at least 1.");
-        }
-
-        /// <summary>The cores each item uses (its own inner threads); also the budget <see cref="Cores.Available"/> reports inside it.</summary>
-        /// <exception cref="ArgumentOutOfRangeException">The value is 0 or below.</exception>
-        public int CoresPerItem
-        {
-            get => coresPerItem;
-            set => coresPerItem = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(CoresPerItem), value, "Each item needs at least one core.");
-        }
-
-        /// <summary>Stops the run: items not started are skipped and the run throws <see cref="OperationCanceledException"/>.</summary>
-        public CancellationToken CancellationToken { get; set; }
-
-        /// <summary>What a failing item does to the rest of the run.</summary>
-        public FailurePolicy FailurePolicy { get; set; }
-
-        /// <summary>Told after every item: how many started, completed and failed so far.</summary>
-        public IProgress<ExecutorProgress>? Progress { get; set; }
+        get => coresPerItem;
+        set => coresPerItem = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(CoresPerItem), value, "Each item needs at least one core.");
     }
 
-    /// <summary>Counts of one run so far.</summary>
-    public readonly struct ExecutorProgress
+    /// <summary>Stops the run: items not started are skipped and the run throws <see cref="OperationCanceledException"/>.</summary>
+    public CancellationToken CancellationToken { get; set; }
+
+    /// <summary>What a failing item does to the rest of the run.</summary>
+    public FailurePolicy FailurePolicy { get; set; }
+
+    /// <summary>Told after every item: how many started, completed and failed so far.</summary>
+    public IProgress<ExecutorProgress>? Progress { get; set; }
+}
+
+/// <summary>Counts of one run so far.</summary>
+public readonly struct ExecutorProgress
+{
+    internal ExecutorProgress(long started, long completed, long failed)
     {
-        internal ExecutorProgress(long started, long completed, long failed)
-        {
-            Started = started;
-            Completed = completed;
-            Failed = failed;
-        }
-
-        /// <summary>Items taken from the source and started.</summary>
-        public long Started { get; }
-
-        /// <summary>Items that finished without an exception.</summary>
-        public long Completed { get; }
-
-        /// <summary>Items that threw.</summary>
-        public long Failed { get; }
-
-        /// <summary>Items running now.</summary>
-        public long Running => Started - Completed - Failed;
+        Started = started;
+        Completed = completed;
+        Failed = failed;
     }
+
+    /// <summary>Items taken from the source and started.</summary>
+    public long Started { get; }
+
+    /// <summary>Items that finished without an exception.</summary>
+    public long Completed { get; }
+
+    /// <summary>Items that threw.</summary>
+    public long Failed { get; }
+
+    /// <summary>Items running now.</summary>
+    public long Running => Started - Completed - Failed;
 }

@@ -1,10 +1,4 @@
-using System;
-using System.IO;
-using System.Linq;
 using System.Text.RegularExpressions;
-using System.Threading.Tasks;
-using Microsoft.CodeAnalysis;
-using Xunit;
 
 namespace ParallelLint.Analyzers.Tests;
 

@@ -1,7 +1,4 @@
-using System;
 using System.Collections.Immutable;
-using System.IO;
-using System.Linq;
 using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace ParallelLint.Analyzers.Tests;

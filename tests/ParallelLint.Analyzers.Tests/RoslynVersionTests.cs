@@ -1,9 +1,6 @@
-using System.Linq;
 using System.Reflection;
-using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Formatting;
-using Xunit;
 using Xunit.Abstractions;
 
 namespace ParallelLint.Analyzers.Tests;

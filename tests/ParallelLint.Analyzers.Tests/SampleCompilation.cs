@@ -1,7 +1,4 @@
 using System.Collections.Immutable;
-using System.IO;
-using System.Linq;
-using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using ParallelLint.Analyzers.Tests.Verifiers;
 

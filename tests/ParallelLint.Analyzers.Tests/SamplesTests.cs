@@ -1,7 +1,3 @@
-using System.IO;
-using System.Linq;
-using Xunit;
-
 namespace ParallelLint.Analyzers.Tests;
 
 /// <summary>Every rule has its sample (what the build reports on them: tests/ParallelLint.Package.Tests/SamplesBuildTests.cs).</summary>

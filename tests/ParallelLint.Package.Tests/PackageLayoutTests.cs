@@ -1,14 +1,8 @@
-using System;
-using System.Collections.Generic;
-using System.IO;
 using System.IO.Compression;
-using System.Linq;
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
 using System.Text.Json;
-using System.Threading.Tasks;
 using System.Xml.Linq;
-using Xunit;
 
 namespace ParallelLint.Package.Tests;
 

@@ -1,7 +1,3 @@
-using System.IO;
-using System.Threading.Tasks;
-using Xunit;
-
 namespace ParallelLint.Package.Tests;
 
 /// <summary>

@@ -1,9 +1,3 @@
-using System;
-using System.Linq;
-using System.Threading;
-using System.Threading.Tasks;
-using Xunit;
-
 namespace ParallelLint.Runtime.Tests;
 
 public class ChoosingTheDegreeTests

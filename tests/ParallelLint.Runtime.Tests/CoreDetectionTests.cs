@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Linq;
-using Xunit;
 
 namespace ParallelLint.Runtime.Tests;
 

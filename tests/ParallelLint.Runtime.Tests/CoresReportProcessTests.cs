@@ -1,7 +1,3 @@
-using System;
-using System.Text.RegularExpressions;
-using Xunit;
-
 namespace ParallelLint.Runtime.Tests;
 
 /// <summary>Core detection in real processes: what a job started under taskset or on a grid slot sees.</summary>

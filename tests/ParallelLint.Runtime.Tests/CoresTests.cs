@@ -1,8 +1,3 @@
-using System;
-using System.Linq;
-using ParallelLint.Runtime;
-using Xunit;
-
 namespace ParallelLint.Runtime.Tests;
 
 public class CoresTests

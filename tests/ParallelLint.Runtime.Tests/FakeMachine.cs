@@ -1,7 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.IO;
-
 namespace ParallelLint.Runtime.Tests;
 
 /// <summary>A fake /proc and /sys tree in a temporary directory, with its own environment variables.</summary>

@@ -1,10 +1,6 @@
-using System;
-using System.IO;
-using System.Linq;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using ParallelLint.Runtime.Tests.Jobs;
-using Xunit;
 
 namespace ParallelLint.Runtime.Tests;
 

@@ -1,111 +1,107 @@
 using System.Collections.Concurrent;
-using System.Collections.Generic;
-using System.Linq;
-using Microsoft.CodeAnalysis;
 
-namespace ParallelLint.Analyzers.Parallelism
+namespace ParallelLint.Analyzers.Parallelism;
+
+/// <summary>
+/// Who calls whom in one compilation, and which functions run a parallel construct themselves. Filled
+/// concurrently while operation blocks are analyzed; <see cref="Resolve"/> then finds, in one backward pass
+/// from the parallel functions, every function that reaches parallel work and its shortest chain.
+/// </summary>
+internal sealed class CallGraph
 {
+    private readonly ConcurrentDictionary<ISymbol, string> constructs = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentBag<(ISymbol Caller, ISymbol Callee)> calls = new();
+    private readonly ConcurrentDictionary<ISymbol, ConcurrentBag<IMethodSymbol>> implementations = new(SymbolEqualityComparer.Default);
+
+    /// <summary>Records that <paramref name="function"/> runs a parallel construct (the first one found names it).</summary>
+    public void AddConstruct(ISymbol function, string construct) => constructs.TryAdd(function, construct);
+
+    public void AddCall(ISymbol caller, ISymbol callee) => calls.Add((caller, callee));
+
+    /// <summary>Records an override of a virtual member or an implementation of an interface member.</summary>
+    public void AddImplementation(ISymbol member, IMethodSymbol implementation) =>
+        implementations.GetOrAdd(member, _ => new ConcurrentBag<IMethodSymbol>()).Add(implementation);
+
     /// <summary>
-    /// Who calls whom in one compilation, and which functions run a parallel construct themselves. Filled
-    /// concurrently while operation blocks are analyzed; <see cref="Resolve"/> then finds, in one backward pass
-    /// from the parallel functions, every function that reaches parallel work and its shortest chain.
+    /// The function a call really runs, for warning-level precision: the target itself when it cannot be
+    /// overridden or nothing in the compilation overrides it; the single implementation of an abstract or
+    /// interface member; nothing when several implementations could run.
     /// </summary>
-    internal sealed class CallGraph
+    public ISymbol? Target(ISymbol callee)
     {
-        private readonly ConcurrentDictionary<ISymbol, string> constructs = new(SymbolEqualityComparer.Default);
-        private readonly ConcurrentBag<(ISymbol Caller, ISymbol Callee)> calls = new();
-        private readonly ConcurrentDictionary<ISymbol, ConcurrentBag<IMethodSymbol>> implementations = new(SymbolEqualityComparer.Default);
-
-        /// <summary>Records that <paramref name="function"/> runs a parallel construct (the first one found names it).</summary>
-        public void AddConstruct(ISymbol function, string construct) => constructs.TryAdd(function, construct);
-
-        public void AddCall(ISymbol caller, ISymbol callee) => calls.Add((caller, callee));
-
-        /// <summary>Records an override of a virtual member or an implementation of an interface member.</summary>
-        public void AddImplementation(ISymbol member, IMethodSymbol implementation) =>
-            implementations.GetOrAdd(member, _ => new ConcurrentBag<IMethodSymbol>()).Add(implementation);
-
-        /// <summary>
-        /// The function a call really runs, for warning-level precision: the target itself when it cannot be
-        /// overridden or nothing in the compilation overrides it; the single implementation of an abstract or
-        /// interface member; nothing when several implementations could run.
-        /// </summary>
-        public ISymbol? Target(ISymbol callee)
+        if (callee is not IMethodSymbol method || !IsOverridable(method))
         {
-            if (callee is not IMethodSymbol method || !IsOverridable(method))
-            {
-                return callee;
-            }
-
-            var found = implementations.TryGetValue(method, out var bag) ? bag.Distinct<IMethodSymbol>(SymbolEqualityComparer.Default).ToList() : new List<IMethodSymbol>();
-            if (method.IsAbstract || method.ContainingType?.TypeKind == TypeKind.Interface)
-            {
-                return found.Count == 1 ? found[0] : null;
-            }
-
-            return found.Count == 0 ? method : null;
+            return callee;
         }
 
-        /// <summary>
-        /// For every function that reaches parallel work: the next function on its shortest chain (null where it runs
-        /// the construct itself) and the construct's name. <paramref name="external"/> names the functions outside the
-        /// compilation known to run parallel work (the attribute, the option).
-        /// </summary>
-        public Dictionary<ISymbol, (ISymbol? Next, string Construct)> Resolve(System.Func<ISymbol, string?> external)
+        var found = implementations.TryGetValue(method, out var bag) ? bag.Distinct<IMethodSymbol>(SymbolEqualityComparer.Default).ToList() : new List<IMethodSymbol>();
+        if (method.IsAbstract || method.ContainingType?.TypeKind == TypeKind.Interface)
         {
-            var reached = new Dictionary<ISymbol, (ISymbol? Next, string Construct)>(SymbolEqualityComparer.Default);
-            var callers = new Dictionary<ISymbol, List<ISymbol>>(SymbolEqualityComparer.Default);
-            var queue = new Queue<ISymbol>();
-            foreach (var (caller, callee) in calls)
-            {
-                if (Target(callee) is not { } target)
-                {
-                    continue;
-                }
-
-                if (!callers.TryGetValue(target, out var list))
-                {
-                    callers[target] = list = new List<ISymbol>();
-                    if (!constructs.ContainsKey(target) && external(target) is { } label && !reached.ContainsKey(target))
-                    {
-                        reached[target] = (null, label);
-                        queue.Enqueue(target);
-                    }
-                }
-
-                list.Add(caller);
-            }
-
-            foreach (var pair in constructs)
-            {
-                reached[pair.Key] = (null, pair.Value);
-                queue.Enqueue(pair.Key);
-            }
-
-            while (queue.Count > 0)
-            {
-                var function = queue.Dequeue();
-                if (!callers.TryGetValue(function, out var list))
-                {
-                    continue;
-                }
-
-                foreach (var caller in list)
-                {
-                    if (!reached.ContainsKey(caller))
-                    {
-                        reached[caller] = (function, reached[function].Construct);
-                        queue.Enqueue(caller);
-                    }
-                }
-            }
-
-            return reached;
+            return found.Count == 1 ? found[0] : null;
         }
 
-        private static bool IsOverridable(IMethodSymbol method) =>
-            (method.IsVirtual || method.IsAbstract || (method.IsOverride && !method.IsSealed) ||
-             (method.ContainingType?.TypeKind == TypeKind.Interface && !method.IsStatic)) &&
-            method.ContainingType is { IsSealed: false };
+        return found.Count == 0 ? method : null;
     }
+
+    /// <summary>
+    /// For every function that reaches parallel work: the next function on its shortest chain (null where it runs
+    /// the construct itself) and the construct's name. <paramref name="external"/> names the functions outside the
+    /// compilation known to run parallel work (the attribute, the option).
+    /// </summary>
+    public Dictionary<ISymbol, (ISymbol? Next, string Construct)> Resolve(System.Func<ISymbol, string?> external)
+    {
+        var reached = new Dictionary<ISymbol, (ISymbol? Next, string Construct)>(SymbolEqualityComparer.Default);
+        var callers = new Dictionary<ISymbol, List<ISymbol>>(SymbolEqualityComparer.Default);
+        var queue = new Queue<ISymbol>();
+        foreach (var (caller, callee) in calls)
+        {
+            if (Target(callee) is not { } target)
+            {
+                continue;
+            }
+
+            if (!callers.TryGetValue(target, out var list))
+            {
+                callers[target] = list = new List<ISymbol>();
+                if (!constructs.ContainsKey(target) && external(target) is { } label && !reached.ContainsKey(target))
+                {
+                    reached[target] = (null, label);
+                    queue.Enqueue(target);
+                }
+            }
+
+            list.Add(caller);
+        }
+
+        foreach (var pair in constructs)
+        {
+            reached[pair.Key] = (null, pair.Value);
+            queue.Enqueue(pair.Key);
+        }
+
+        while (queue.Count > 0)
+        {
+            var function = queue.Dequeue();
+            if (!callers.TryGetValue(function, out var list))
+            {
+                continue;
+            }
+
+            foreach (var caller in list)
+            {
+                if (!reached.ContainsKey(caller))
+                {
+                    reached[caller] = (function, reached[function].Construct);
+                    queue.Enqueue(caller);
+                }
+            }
+        }
+
+        return reached;
+    }
+
+    private static bool IsOverridable(IMethodSymbol method) =>
+        (method.IsVirtual || method.IsAbstract || (method.IsOverride && !method.IsSealed) ||
+         (method.ContainingType?.TypeKind == TypeKind.Interface && !method.IsStatic)) &&
+        method.ContainingType is { IsSealed: false };
 }

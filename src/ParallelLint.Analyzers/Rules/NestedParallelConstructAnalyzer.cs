@@ -1,151 +1,147 @@
-using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
-using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
-using Microsoft.CodeAnalysis.Operations;
 using ParallelLint.Analyzers.Parallelism;
 
-namespace ParallelLint.Analyzers
+namespace ParallelLint.Analyzers;
+
+/// <summary>
+/// PL1001: a parallel construct inside the parallel body of another one in the same method, including through
+/// lambdas, anonymous methods and local functions declared inside that body.
+/// </summary>
+/// <remarks>
+/// One operation action on calls and creations, the cheapest registration the driver has: everything else (the
+/// block's locals, which constructs enclose others) is computed only for the rare blocks that hold a construct.
+/// </remarks>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class NestedParallelConstructAnalyzer : DiagnosticAnalyzer
 {
-    /// <summary>
-    /// PL1001: a parallel construct inside the parallel body of another one in the same method, including through
-    /// lambdas, anonymous methods and local functions declared inside that body.
-    /// </summary>
-    /// <remarks>
-    /// One operation action on calls and creations, the cheapest registration the driver has: everything else (the
-    /// block's locals, which constructs enclose others) is computed only for the rare blocks that hold a construct.
-    /// </remarks>
-    [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    public sealed class NestedParallelConstructAnalyzer : DiagnosticAnalyzer
+    /// <summary>Diagnostic property: how many parallel levels the chain through the reported one has.</summary>
+    internal const string LevelsProperty = "Levels";
+
+    /// <inheritdoc/>
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(Rules.NestedParallelConstruct);
+
+    /// <inheritdoc/>
+    public override void Initialize(AnalysisContext context)
     {
-        /// <summary>Diagnostic property: how many parallel levels the chain through the reported one has.</summary>
-        internal const string LevelsProperty = "Levels";
-
-        /// <inheritdoc/>
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-            ImmutableArray.Create(Rules.NestedParallelConstruct);
-
-        /// <inheritdoc/>
-        public override void Initialize(AnalysisContext context)
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCode.Flags);
+        context.RegisterCompilationStartAction(start =>
         {
-            context.EnableConcurrentExecution();
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCode.Flags);
-            context.RegisterCompilationStartAction(start =>
-            {
-                var constructs = new ParallelConstructs(KnownTypes.Of(start.Compilation));
+            var constructs = new ParallelConstructs(KnownTypes.Of(start.Compilation));
 
-                // Facts about a whole operation block, gathered only for the rare blocks with a parallel construct.
-                var blocks = new ConditionalWeakTable<IOperation, BlockFacts>();
-                start.RegisterOperationAction(
-                    context =>
-                    {
-                        if (constructs.Recognize(context.Operation) is { } construct)
-                        {
-                            Analyze(context, construct, constructs, blocks.GetValue(context.Operation.Root(), root => new BlockFacts(root, constructs)));
-                        }
-                    },
-                    OperationKind.Invocation,
-                    OperationKind.ObjectCreation);
-            });
-        }
-
-        private static void Analyze(OperationAnalysisContext context, ParallelConstruct inner, ParallelConstructs constructs, BlockFacts block)
-        {
-            if (!block.OuterOf.TryGetValue(inner.Operation, out var outer))
-            {
-                return;
-            }
-
-            // Count the levels above the outer one too: the bounding fix only splits a chain of two.
-            var levels = 2;
-            for (var above = EnclosingParallelConstruct(outer, constructs, block.Locals, requireUnbounded: false);
-                 above is not null;
-                 above = EnclosingParallelConstruct(above, constructs, block.Locals, requireUnbounded: false))
-            {
-                levels++;
-            }
-
-            // A level that itself encloses parallel work makes the chain longer than two as well.
-            if (block.Outers.Contains(inner.Operation))
-            {
-                levels++;
-            }
-
-            context.Report(Diagnostic.Create(
-                Rules.NestedParallelConstruct,
-                inner.Location,
-                new[] { outer.Location },
-                ImmutableDictionary<string, string?>.Empty.Add(LevelsProperty, levels.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-                inner.Name,
-                outer.Name));
-        }
-
-
-        /// <summary>One block's locals and nestings, found in one walk and read by every construct of the block.</summary>
-        private sealed class BlockFacts
-        {
-            public BlockFacts(IOperation root, ParallelConstructs constructs)
-            {
-                // Options objects, tasks and threads kept in locals: their degree, start and join are followed.
-                Locals = LocalUsages.Of(new[] { root });
-                foreach (var operation in root.DescendantsAndSelf())
+            // Facts about a whole operation block, gathered only for the rare blocks with a parallel construct.
+            var blocks = new ConditionalWeakTable<IOperation, BlockFacts>();
+            start.RegisterOperationAction(
+                context =>
                 {
-                    if (constructs.Recognize(operation) is { } inner && constructs.DegreeOf(inner, Locals).IsParallel() &&
-                        EnclosingParallelConstruct(inner, constructs, Locals) is { } outer)
+                    if (constructs.Recognize(context.Operation) is { } construct)
                     {
-                        OuterOf[operation] = outer;
-                        Outers.Add(outer.Operation);
+                        Analyze(context, construct, constructs, blocks.GetValue(context.Operation.Root(), root => new BlockFacts(root, constructs)));
                     }
-                }
-            }
+                },
+                OperationKind.Invocation,
+                OperationKind.ObjectCreation);
+        });
+    }
 
-            public LocalUsages Locals { get; }
-
-            /// <summary>Each reported construct's nearest enclosing parallel construct.</summary>
-            public Dictionary<IOperation, ParallelConstruct> OuterOf { get; } = new();
-
-            /// <summary>The constructs that directly enclose another (parallel) one.</summary>
-            public HashSet<IOperation> Outers { get; } = new();
-        }
-
-        /// <summary>
-        /// The nearest construct whose parallel body contains <paramref name="inner"/>. With
-        /// <paramref name="requireUnbounded"/>, a pair where both levels carry an explicit bound is the user's chosen
-        /// split and not a finding.
-        /// </summary>
-        private static ParallelConstruct? EnclosingParallelConstruct(
-            ParallelConstruct inner,
-            ParallelConstructs constructs,
-            LocalUsages locals,
-            bool requireUnbounded = true)
+    private static void Analyze(OperationAnalysisContext context, ParallelConstruct inner, ParallelConstructs constructs, BlockFacts block)
+    {
+        if (!block.OuterOf.TryGetValue(inner.Operation, out var outer))
         {
-            var innerDegree = constructs.DegreeOf(inner, locals);
-            for (var node = inner.Operation.Parent; node is not null; node = node.Parent)
+            return;
+        }
+
+        // Count the levels above the outer one too: the bounding fix only splits a chain of two.
+        var levels = 2;
+        for (var above = EnclosingParallelConstruct(outer, constructs, block.Locals, requireUnbounded: false);
+             above is not null;
+             above = EnclosingParallelConstruct(above, constructs, block.Locals, requireUnbounded: false))
+        {
+            levels++;
+        }
+
+        // A level that itself encloses parallel work makes the chain longer than two as well.
+        if (block.Outers.Contains(inner.Operation))
+        {
+            levels++;
+        }
+
+        context.Report(Diagnostic.Create(
+            Rules.NestedParallelConstruct,
+            inner.Location,
+            new[] { outer.Location },
+            ImmutableDictionary<string, string?>.Empty.Add(LevelsProperty, levels.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            inner.Name,
+            outer.Name));
+    }
+
+
+    /// <summary>One block's locals and nestings, found in one walk and read by every construct of the block.</summary>
+    private sealed class BlockFacts
+    {
+        public BlockFacts(IOperation root, ParallelConstructs constructs)
+        {
+            // Options objects, tasks and threads kept in locals: their degree, start and join are followed.
+            Locals = LocalUsages.Of(new[] { root });
+            foreach (var operation in root.DescendantsAndSelf())
             {
-                if (node is not IAnonymousFunctionOperation function ||
-                    constructs.OwnerOfBody(function) is not { } outer)
+                if (constructs.Recognize(operation) is { } inner && constructs.DegreeOf(inner, Locals).IsParallel() &&
+                    EnclosingParallelConstruct(inner, constructs, Locals) is { } outer)
                 {
-                    continue;
+                    OuterOf[operation] = outer;
+                    Outers.Add(outer.Operation);
                 }
+            }
+        }
 
-                var outerDegree = constructs.DegreeOf(outer, locals);
-                if (!outerDegree.IsParallel())
-                {
-                    // A sequential construct's body is like a loop body: keep looking outwards.
-                    continue;
-                }
+        public LocalUsages Locals { get; }
 
-                // Inside an executor's item, Cores.Available is the item's share: nested work sized by it is protected.
-                if (outer.Kind == ConstructKind.RuntimeExecutor && innerDegree == Degree.Share)
-                {
-                    return null;
-                }
+        /// <summary>Each reported construct's nearest enclosing parallel construct.</summary>
+        public Dictionary<IOperation, ParallelConstruct> OuterOf { get; } = new();
 
-                return requireUnbounded && innerDegree == Degree.Bounded && outerDegree == Degree.Bounded ? null : outer;
+        /// <summary>The constructs that directly enclose another (parallel) one.</summary>
+        public HashSet<IOperation> Outers { get; } = new();
+    }
+
+    /// <summary>
+    /// The nearest construct whose parallel body contains <paramref name="inner"/>. With
+    /// <paramref name="requireUnbounded"/>, a pair where both levels carry an explicit bound is the user's chosen
+    /// split and not a finding.
+    /// </summary>
+    private static ParallelConstruct? EnclosingParallelConstruct(
+        ParallelConstruct inner,
+        ParallelConstructs constructs,
+        LocalUsages locals,
+        bool requireUnbounded = true)
+    {
+        var innerDegree = constructs.DegreeOf(inner, locals);
+        for (var node = inner.Operation.Parent; node is not null; node = node.Parent)
+        {
+            if (node is not IAnonymousFunctionOperation function ||
+                constructs.OwnerOfBody(function) is not { } outer)
+            {
+                continue;
             }
 
-            return null;
+            var outerDegree = constructs.DegreeOf(outer, locals);
+            if (!outerDegree.IsParallel())
+            {
+                // A sequential construct's body is like a loop body: keep looking outwards.
+                continue;
+            }
+
+            // Inside an executor's item, Cores.Available is the item's share: nested work sized by it is protected.
+            if (outer.Kind == ConstructKind.RuntimeExecutor && innerDegree == Degree.Share)
+            {
+                return null;
+            }
+
+            return requireUnbounded && innerDegree == Degree.Bounded && outerDegree == Degree.Bounded ? null : outer;
         }
+
+        return null;
     }
 }

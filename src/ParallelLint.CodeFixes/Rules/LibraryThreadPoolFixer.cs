@@ -1,160 +1,150 @@
 using System.Collections.Immutable;
-using System.Linq;
-using System.Threading;
-using System.Threading.Tasks;
-using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Simplification;
 using Microsoft.CodeAnalysis.Text;
-using ParallelLint.Analyzers;
 using ParallelLint.Analyzers.Parallelism;
-using ParallelLint.CodeFixes.Rewriting;
-using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
 
-namespace ParallelLint.CodeFixes
+namespace ParallelLint.CodeFixes;
+
+/// <summary>
+/// PL1003's fix: the library's threads knob set to 1, in the call's own options (ONNX Runtime, ML.NET) or as the
+/// library's process-wide switch at the start of the member that runs the parallel loop (Math.NET Numerics, TorchSharp).
+/// </summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(LibraryThreadPoolFixer))]
+public sealed class LibraryThreadPoolFixer : CodeFixProvider
 {
-    /// <summary>
-    /// PL1003's fix: the library's threads knob set to 1, in the call's own options (ONNX Runtime, ML.NET) or as the
-    /// library's process-wide switch at the start of the member that runs the parallel loop (Math.NET Numerics, TorchSharp).
-    /// </summary>
-    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(LibraryThreadPoolFixer))]
-    public sealed class LibraryThreadPoolFixer : CodeFixProvider
+    internal const string EquivalenceKey = "PL1003.OneThread";
+
+    /// <inheritdoc/>
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.LibraryThreadPoolInParallelBody);
+
+    /// <inheritdoc/>
+    public override FixAllProvider GetFixAllProvider() => SequentialFixAll.Create(FixAsync);
+
+    /// <inheritdoc/>
+    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
-        internal const string EquivalenceKey = "PL1003.OneThread";
-
-        /// <inheritdoc/>
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.LibraryThreadPoolInParallelBody);
-
-        /// <inheritdoc/>
-        public override FixAllProvider GetFixAllProvider() => SequentialFixAll.Create(FixAsync);
-
-        /// <inheritdoc/>
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        foreach (var diagnostic in context.Diagnostics)
         {
-            foreach (var diagnostic in context.Diagnostics)
+            var outer = diagnostic.AdditionalLocations.FirstOrDefault()?.SourceSpan;
+            if (await FixAsync(context.Document, EquivalenceKey, diagnostic.Location.SourceSpan, outer, diagnostic, context.CancellationToken).ConfigureAwait(false) is { } fixedDocument)
             {
-                var outer = diagnostic.AdditionalLocations.FirstOrDefault()?.SourceSpan;
-                if (await FixAsync(context.Document, EquivalenceKey, diagnostic.Location.SourceSpan, outer, diagnostic, context.CancellationToken).ConfigureAwait(false) is { } fixedDocument)
-                {
-                    context.RegisterCodeFix(CodeAction.Create(Title(diagnostic), _ => Task.FromResult(fixedDocument), EquivalenceKey), diagnostic);
-                }
+                context.RegisterCodeFix(CodeAction.Create(Title(diagnostic), _ => Task.FromResult(fixedDocument), EquivalenceKey), diagnostic);
             }
         }
+    }
 
-        private static string Title(Diagnostic diagnostic) => Library(diagnostic) switch
+    private static string Title(Diagnostic diagnostic) => Library(diagnostic) switch
+    {
+        ThreadPoolLibrary.OnnxRuntime => "Set IntraOpNumThreads = 1",
+        ThreadPoolLibrary.MlNet => "Set NumberOfThreads = 1",
+        ThreadPoolLibrary.MathNetNumerics => "Call Control.UseSingleThread() first",
+        _ => "Call torch.set_num_threads(1) first",
+    };
+
+    private static async Task<Document?> FixAsync(Document document, string key, TextSpan call, TextSpan? outer, Diagnostic diagnostic, CancellationToken cancellation)
+    {
+        var root = await document.GetSyntaxRootAsync(cancellation).ConfigureAwait(false);
+        var model = await document.GetSemanticModelAsync(cancellation).ConfigureAwait(false);
+        if (root is null || model is null)
         {
-            ThreadPoolLibrary.OnnxRuntime => "Set IntraOpNumThreads = 1",
-            ThreadPoolLibrary.MlNet => "Set NumberOfThreads = 1",
-            ThreadPoolLibrary.MathNetNumerics => "Call Control.UseSingleThread() first",
-            _ => "Call torch.set_num_threads(1) first",
-        };
-
-        private static async Task<Document?> FixAsync(Document document, string key, TextSpan call, TextSpan? outer, Diagnostic diagnostic, CancellationToken cancellation)
-        {
-            var root = await document.GetSyntaxRootAsync(cancellation).ConfigureAwait(false);
-            var model = await document.GetSemanticModelAsync(cancellation).ConfigureAwait(false);
-            if (root is null || model is null)
-            {
-                return null;
-            }
-
-            var node = SequentialFixAll.ConstructNode(root, call);
-            var fixedRoot = Library(diagnostic) switch
-            {
-                ThreadPoolLibrary.OnnxRuntime when node is BaseObjectCreationExpressionSyntax session =>
-                    SetInOptions(root, model, session, "SessionOptions", "IntraOpNumThreads", "Microsoft.ML.OnnxRuntime.SessionOptions", cancellation),
-                ThreadPoolLibrary.MlNet when node is InvocationExpressionSyntax trainer =>
-                    SetInOptions(root, model, trainer, typeName: null, "NumberOfThreads", optionsType: null, cancellation),
-                ThreadPoolLibrary.MathNetNumerics when outer is { } span =>
-                    SwitchBefore(root, span, "MathNet.Numerics.Control.UseSingleThread()"),
-                ThreadPoolLibrary.TorchSharp when outer is { } span =>
-                    SwitchBefore(root, span, "TorchSharp.torch.set_num_threads(1)"),
-                _ => null,
-            };
-            return fixedRoot is null ? null : await FixedDocument.CompleteAsync(model, document.WithSyntaxRoot(fixedRoot), cancellation).ConfigureAwait(false);
-        }
-
-        /// <summary>
-        /// Sets <paramref name="knob"/> = 1 in the call's inline options, or (where <paramref name="optionsType"/> is
-        /// given and the call has none) passes new options that set it.
-        /// </summary>
-        private static SyntaxNode? SetInOptions(
-            SyntaxNode root, SemanticModel model, SyntaxNode call, string? typeName, string knob, string? optionsType, CancellationToken cancellation)
-        {
-            var arguments = model.GetOperation(call, cancellation) switch
-            {
-                IObjectCreationOperation creation => creation.Arguments,
-                IInvocationOperation invocation => invocation.Arguments,
-                _ => ImmutableArray<IArgumentOperation>.Empty,
-            };
-            var one = LiteralExpression(SyntaxKind.NumericLiteralExpression, Literal(1));
-            var options = arguments.FirstOrDefault(a =>
-                a.Parameter is { } parameter && (typeName is null ? Members(parameter.Type).Any(m => m.Name == knob) : parameter.Type.Name == typeName));
-            if (options is { ArgumentKind: ArgumentKind.Explicit, Value.Syntax: BaseObjectCreationExpressionSyntax inline })
-            {
-                return root.ReplaceNode(inline, Options.With(inline, knob, one));
-            }
-
-            if (options is null && optionsType is not null && call is BaseObjectCreationExpressionSyntax { ArgumentList: { } list })
-            {
-                var created = ObjectCreationExpression(ParseTypeName(optionsType).WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation))
-                    .WithInitializer(InitializerExpression(SyntaxKind.ObjectInitializerExpression, SingletonSeparatedList<ExpressionSyntax>(Options.Assignment(knob, one))));
-                return root.ReplaceNode(list, list.AddArguments(Argument(created)));
-            }
-
             return null;
         }
 
-        /// <summary>Inserts the library's process-wide single-thread switch at the start of the member that runs the parallel loop.</summary>
-        private static SyntaxNode? SwitchBefore(SyntaxNode root, TextSpan outer, string call)
+        var node = SequentialFixAll.ConstructNode(root, call);
+        var fixedRoot = Library(diagnostic) switch
         {
-            // Once the switch is anywhere in the document, every other finding of the library is fixed too.
-            var text = call.Substring(call.LastIndexOf('.') + 1);
-            if (root.DescendantNodes().OfType<InvocationExpressionSyntax>().Any(i => i.ToString().EndsWith(text, System.StringComparison.Ordinal)))
-            {
-                return null;
-            }
-
-            // The start of the member that runs the loop: one place, whichever of its findings is fixed first.
-            var loop = SequentialFixAll.ConstructNode(root, outer);
-            // In top-level statements the first one is a member of the compilation unit: the switch goes in as a member too.
-            SyntaxNode? first = loop?.Ancestors().OfType<BlockSyntax>()
-                .LastOrDefault(b => b.Parent is BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or LocalFunctionStatementSyntax)?.Statements.FirstOrDefault();
-            if (first is null && loop?.FirstAncestorOrSelf<GlobalStatementSyntax>() is not null)
-            {
-                first = root.ChildNodes().OfType<GlobalStatementSyntax>().First();
-            }
-
-            if (first is null)
-            {
-                return null;
-            }
-
-            var statement = ExpressionStatement(ParseExpression(call).WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation));
-            var insertion = (first is GlobalStatementSyntax ? GlobalStatement(statement) : (SyntaxNode)statement)
-                .WithLeadingTrivia(first.GetLeadingTrivia())
-                .WithAdditionalAnnotations(Formatter.Annotation);
-            return root.InsertNodesBefore(first, new[] { insertion });
-        }
-
-        private static System.Collections.Generic.IEnumerable<ISymbol> Members(ITypeSymbol type)
-        {
-            for (ITypeSymbol? current = type; current is not null; current = current.BaseType)
-            {
-                foreach (var member in current.GetMembers())
-                {
-                    yield return member;
-                }
-            }
-        }
-
-        private static ThreadPoolLibrary? Library(Diagnostic diagnostic) =>
-            diagnostic.Properties.TryGetValue(LibraryThreadPoolAnalyzer.LibraryProperty, out var value) &&
-            System.Enum.TryParse<ThreadPoolLibrary>(value, out var library) ? library : null;
+            ThreadPoolLibrary.OnnxRuntime when node is BaseObjectCreationExpressionSyntax session =>
+                SetInOptions(root, model, session, "SessionOptions", "IntraOpNumThreads", "Microsoft.ML.OnnxRuntime.SessionOptions", cancellation),
+            ThreadPoolLibrary.MlNet when node is InvocationExpressionSyntax trainer =>
+                SetInOptions(root, model, trainer, typeName: null, "NumberOfThreads", optionsType: null, cancellation),
+            ThreadPoolLibrary.MathNetNumerics when outer is { } span =>
+                SwitchBefore(root, span, "MathNet.Numerics.Control.UseSingleThread()"),
+            ThreadPoolLibrary.TorchSharp when outer is { } span =>
+                SwitchBefore(root, span, "TorchSharp.torch.set_num_threads(1)"),
+            _ => null,
+        };
+        return fixedRoot is null ? null : await FixedDocument.CompleteAsync(model, document.WithSyntaxRoot(fixedRoot), cancellation).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Sets <paramref name="knob"/> = 1 in the call's inline options, or (where <paramref name="optionsType"/> is
+    /// given and the call has none) passes new options that set it.
+    /// </summary>
+    private static SyntaxNode? SetInOptions(
+        SyntaxNode root, SemanticModel model, SyntaxNode call, string? typeName, string knob, string? optionsType, CancellationToken cancellation)
+    {
+        var arguments = model.GetOperation(call, cancellation) switch
+        {
+            IObjectCreationOperation creation => creation.Arguments,
+            IInvocationOperation invocation => invocation.Arguments,
+            _ => ImmutableArray<IArgumentOperation>.Empty,
+        };
+        var one = LiteralExpression(SyntaxKind.NumericLiteralExpression, Literal(1));
+        var options = arguments.FirstOrDefault(a =>
+            a.Parameter is { } parameter && (typeName is null ? Members(parameter.Type).Any(m => m.Name == knob) : parameter.Type.Name == typeName));
+        if (options is { ArgumentKind: ArgumentKind.Explicit, Value.Syntax: BaseObjectCreationExpressionSyntax inline })
+        {
+            return root.ReplaceNode(inline, Options.With(inline, knob, one));
+        }
+
+        if (options is null && optionsType is not null && call is BaseObjectCreationExpressionSyntax { ArgumentList: { } list })
+        {
+            var created = ObjectCreationExpression(ParseTypeName(optionsType).WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation))
+                .WithInitializer(InitializerExpression(SyntaxKind.ObjectInitializerExpression, SingletonSeparatedList<ExpressionSyntax>(Options.Assignment(knob, one))));
+            return root.ReplaceNode(list, list.AddArguments(Argument(created)));
+        }
+
+        return null;
+    }
+
+    /// <summary>Inserts the library's process-wide single-thread switch at the start of the member that runs the parallel loop.</summary>
+    private static SyntaxNode? SwitchBefore(SyntaxNode root, TextSpan outer, string call)
+    {
+        // Once the switch is anywhere in the document, every other finding of the library is fixed too.
+        var text = call.Substring(call.LastIndexOf('.') + 1);
+        if (root.DescendantNodes().OfType<InvocationExpressionSyntax>().Any(i => i.ToString().EndsWith(text, System.StringComparison.Ordinal)))
+        {
+            return null;
+        }
+
+        // The start of the member that runs the loop: one place, whichever of its findings is fixed first.
+        var loop = SequentialFixAll.ConstructNode(root, outer);
+        // In top-level statements the first one is a member of the compilation unit: the switch goes in as a member too.
+        SyntaxNode? first = loop?.Ancestors().OfType<BlockSyntax>()
+            .LastOrDefault(b => b.Parent is BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or LocalFunctionStatementSyntax)?.Statements.FirstOrDefault();
+        if (first is null && loop?.FirstAncestorOrSelf<GlobalStatementSyntax>() is not null)
+        {
+            first = root.ChildNodes().OfType<GlobalStatementSyntax>().First();
+        }
+
+        if (first is null)
+        {
+            return null;
+        }
+
+        var statement = ExpressionStatement(ParseExpression(call).WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation));
+        var insertion = (first is GlobalStatementSyntax ? GlobalStatement(statement) : (SyntaxNode)statement)
+            .WithLeadingTrivia(first.GetLeadingTrivia())
+            .WithAdditionalAnnotations(Formatter.Annotation);
+        return root.InsertNodesBefore(first, new[] { insertion });
+    }
+
+    private static System.Collections.Generic.IEnumerable<ISymbol> Members(ITypeSymbol type)
+    {
+        for (ITypeSymbol? current = type; current is not null; current = current.BaseType)
+        {
+            foreach (var member in current.GetMembers())
+            {
+                yield return member;
+            }
+        }
+    }
+
+    private static ThreadPoolLibrary? Library(Diagnostic diagnostic) =>
+        diagnostic.Properties.TryGetValue(LibraryThreadPoolAnalyzer.LibraryProperty, out var value) &&
+        System.Enum.TryParse<ThreadPoolLibrary>(value, out var library) ? library : null;
 }

@@ -1,209 +1,198 @@
-using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Linq;
-using System.Threading;
-using System.Threading.Tasks;
-using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Text;
-using ParallelLint.Analyzers;
 using ParallelLint.Analyzers.Parallelism;
-using ParallelLint.CodeFixes.Rewriting;
-using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
 
-namespace ParallelLint.CodeFixes
+namespace ParallelLint.CodeFixes;
+
+/// <summary>
+/// PL3002's fix: the copy made once, in a local declared just before the statement that runs the loop (or the
+/// parallel or LINQ call), and the body reads that local. Offered only where that statement sits in a block, a
+/// switch section or the top-level statements.
+/// </summary>
+/// <remarks>
+/// A copy equal to one already hoisted just above the same statement (and only read) reuses that local instead of
+/// adding another, whether the copies are fixed one by one or all at once.
+/// </remarks>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(LoopInvariantCopyFixer))]
+public sealed class LoopInvariantCopyFixer : CodeFixProvider
 {
-    /// <summary>
-    /// PL3002's fix: the copy made once, in a local declared just before the statement that runs the loop (or the
-    /// parallel or LINQ call), and the body reads that local. Offered only where that statement sits in a block, a
-    /// switch section or the top-level statements.
-    /// </summary>
-    /// <remarks>
-    /// A copy equal to one already hoisted just above the same statement (and only read) reuses that local instead of
-    /// adding another, whether the copies are fixed one by one or all at once.
-    /// </remarks>
-    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(LoopInvariantCopyFixer))]
-    public sealed class LoopInvariantCopyFixer : CodeFixProvider
+    internal const string EquivalenceKey = "PL3002.Hoist";
+
+    /// <inheritdoc/>
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.LoopInvariantCopy);
+
+    /// <inheritdoc/>
+    public override FixAllProvider GetFixAllProvider() =>
+        // First in the text first, as fixing one at a time would: a later copy may reuse a local an earlier fix hoisted.
+        SequentialFixAll.Create((document, _, copy, _, diagnostic, cancellation) => FixAsync(document, copy, diagnostic, cancellation), firstInTextFirst: true);
+
+    /// <inheritdoc/>
+    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
-        internal const string EquivalenceKey = "PL3002.Hoist";
-
-        /// <inheritdoc/>
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.LoopInvariantCopy);
-
-        /// <inheritdoc/>
-        public override FixAllProvider GetFixAllProvider() =>
-            // First in the text first, as fixing one at a time would: a later copy may reuse a local an earlier fix hoisted.
-            SequentialFixAll.Create((document, _, copy, _, diagnostic, cancellation) => FixAsync(document, copy, diagnostic, cancellation), firstInTextFirst: true);
-
-        /// <inheritdoc/>
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        foreach (var diagnostic in context.Diagnostics)
         {
-            foreach (var diagnostic in context.Diagnostics)
+            if (await FixAsync(context.Document, diagnostic.Location.SourceSpan, diagnostic, context.CancellationToken).ConfigureAwait(false) is { } fixedDocument)
             {
-                if (await FixAsync(context.Document, diagnostic.Location.SourceSpan, diagnostic, context.CancellationToken).ConfigureAwait(false) is { } fixedDocument)
-                {
-                    context.RegisterCodeFix(CodeAction.Create("Hoist the copy above the loop", _ => Task.FromResult(fixedDocument), EquivalenceKey), diagnostic);
-                }
+                context.RegisterCodeFix(CodeAction.Create("Hoist the copy above the loop", _ => Task.FromResult(fixedDocument), EquivalenceKey), diagnostic);
             }
         }
+    }
 
-        private static async Task<Document?> FixAsync(Document document, TextSpan span, Diagnostic diagnostic, CancellationToken cancellation)
+    private static async Task<Document?> FixAsync(Document document, TextSpan span, Diagnostic diagnostic, CancellationToken cancellation)
+    {
+        var root = await document.GetSyntaxRootAsync(cancellation).ConfigureAwait(false);
+        var model = await document.GetSemanticModelAsync(cancellation).ConfigureAwait(false);
+        if (root is null || model is null ||
+            SequentialFixAll.ConstructNode(root, span) is not ExpressionSyntax copy ||
+            model.GetOperation(copy, cancellation) is not { } operation)
         {
-            var root = await document.GetSyntaxRootAsync(cancellation).ConfigureAwait(false);
-            var model = await document.GetSemanticModelAsync(cancellation).ConfigureAwait(false);
-            if (root is null || model is null ||
-                SequentialFixAll.ConstructNode(root, span) is not ExpressionSyntax copy ||
-                model.GetOperation(copy, cancellation) is not { } operation)
-            {
-                return null;
-            }
-
-            // The statement that runs the loop: the loop itself, or the statement holding the per-item lambda.
-            var constructs = new ParallelConstructs(KnownTypes.Of(model.Compilation));
-            var statement = LoopInvariantCopyAnalyzer.PerItemScope(operation, constructs)?.Syntax switch
-            {
-                StatementSyntax loop => loop,
-                { } lambda => lambda.FirstAncestorOrSelf<StatementSyntax>(),
-                null => null,
-            };
-            if (statement?.Parent is not (BlockSyntax or SwitchSectionSyntax or GlobalStatementSyntax) || ChangedByStatement(model, statement, operation, cancellation))
-            {
-                return null;
-            }
-
-            var anchor = statement.Parent is GlobalStatementSyntax global ? (SyntaxNode)global : statement;
-            var hoisted = Hoisted(model, anchor, copy, cancellation);
-            var name = hoisted ?? Names.Unique(BaseName(diagnostic), model, statement.SpanStart, Names.EnclosingMember(statement, cancellation));
-            var rewritten = statement.ReplaceNode(copy, IdentifierName(name).WithTriviaFrom(copy));
-            SyntaxNode fixedRoot;
-            if (hoisted is not null)
-            {
-                fixedRoot = root.ReplaceNode(statement, rewritten);
-            }
-            else
-            {
-                var (declaration, kept) = Declaration(name, copy, rewritten, NewLine(root, statement));
-                fixedRoot = anchor is GlobalStatementSyntax globalStatement
-                    ? root.ReplaceNode(globalStatement, new SyntaxNode[] { GlobalStatement(declaration), globalStatement.WithStatement(kept) })
-                    : root.ReplaceNode(statement, new SyntaxNode[] { declaration, kept });
-            }
-
-            return await FixedDocument.CompleteAsync(model, document.WithSyntaxRoot(fixedRoot), cancellation).ConfigureAwait(false);
-        }
-
-        /// <summary>
-        /// True when the statement changes the copied data outside the per-item lambda (<c>Prepare(data).Select(x =&gt;
-        /// data.ToArray())</c>): made before the statement, the copy would miss that change.
-        /// </summary>
-        private static bool ChangedByStatement(SemanticModel model, StatementSyntax statement, IOperation copy, CancellationToken cancellation)
-        {
-            if (model.GetOperation(statement, cancellation) is not { } whole)
-            {
-                return true;
-            }
-
-            foreach (var part in copy.DescendantsAndSelf())
-            {
-                var symbol = part switch
-                {
-                    ILocalReferenceOperation local => (ISymbol)local.Local,
-                    IParameterReferenceOperation parameter => parameter.Parameter,
-                    IFieldReferenceOperation field => field.Field,
-                    _ => null,
-                };
-                if (symbol is not null && !LoopInvariantCopyAnalyzer.DeclaredWithin(symbol, statement) &&
-                    !LoopInvariantCopyAnalyzer.IsOnlyRead(symbol, whole, model.Compilation))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        /// <summary>
-        /// <c>var name = copy;</c>, above the statement: blank lines and indentation move up with it, comments stay with
-        /// the loop they describe.
-        /// </summary>
-        private static (LocalDeclarationStatementSyntax Declaration, StatementSyntax Statement) Declaration(
-            string name, ExpressionSyntax copy, StatementSyntax statement, SyntaxTrivia newLine)
-        {
-            var leading = statement.GetLeadingTrivia();
-            var indentation = leading.LastOrDefault(t => t.IsKind(SyntaxKind.WhitespaceTrivia));
-            var hasComments = leading.Any(t => !t.IsKind(SyntaxKind.WhitespaceTrivia) && !t.IsKind(SyntaxKind.EndOfLineTrivia));
-            var declaration = LocalDeclarationStatement(
-                    VariableDeclaration(IdentifierName("var"))
-                        .AddVariables(VariableDeclarator(Identifier(name)).WithInitializer(EqualsValueClause(copy.WithoutTrivia()))))
-                .WithLeadingTrivia(hasComments ? TriviaList(indentation) : leading)
-                .WithTrailingTrivia(newLine)
-                .WithAdditionalAnnotations(Formatter.Annotation);
-            return (declaration, hasComments ? statement : statement.WithLeadingTrivia(indentation));
-        }
-
-        /// <summary>
-        /// The local that an earlier fix (or the user) declared for an equal copy among the declarations just above the
-        /// statement, if every declaration in between only copies and the local is only read: the same value serves both.
-        /// </summary>
-        private static string? Hoisted(SemanticModel model, SyntaxNode anchor, ExpressionSyntax copy, CancellationToken cancellation)
-        {
-            var siblings = anchor.Parent?.ChildNodes().ToList();
-            var index = siblings?.IndexOf(anchor) ?? -1;
-            for (var i = index - 1; i >= 0; i--)
-            {
-                var previous = siblings![i] is GlobalStatementSyntax global ? global.Statement : siblings[i];
-                if (previous is not LocalDeclarationStatementSyntax { Declaration.Variables: { Count: 1 } variables } ||
-                    variables[0].Initializer?.Value is not { } value ||
-                    model.GetOperation(value, cancellation) is not { } initializer ||
-                    !LoopInvariantCopyAnalyzer.IsCopy(initializer, model.Compilation))
-                {
-                    return null;
-                }
-
-                if (SyntaxFactory.AreEquivalent(value, copy, topLevel: false) &&
-                    model.GetDeclaredSymbol(variables[0], cancellation) is ILocalSymbol local &&
-                    Body(model, anchor, cancellation) is { } body &&
-                    LoopInvariantCopyAnalyzer.IsOnlyRead(local, body, model.Compilation))
-                {
-                    return local.Name;
-                }
-            }
-
             return null;
         }
 
-        private static IOperation? Body(SemanticModel model, SyntaxNode anchor, CancellationToken cancellation)
+        // The statement that runs the loop: the loop itself, or the statement holding the per-item lambda.
+        var constructs = new ParallelConstructs(KnownTypes.Of(model.Compilation));
+        var statement = LoopInvariantCopyAnalyzer.PerItemScope(operation, constructs)?.Syntax switch
         {
-            var operation = model.GetOperation(anchor, cancellation);
-            while (operation?.Parent is { } parent)
-            {
-                operation = parent;
-            }
-
-            return operation;
+            StatementSyntax loop => loop,
+            { } lambda => lambda.FirstAncestorOrSelf<StatementSyntax>(),
+            null => null,
+        };
+        if (statement?.Parent is not (BlockSyntax or SwitchSectionSyntax or GlobalStatementSyntax) || ChangedByStatement(model, statement, operation, cancellation))
+        {
+            return null;
         }
 
-        /// <summary>The document's own line break: the statement's, else the first in the document.</summary>
-        private static SyntaxTrivia NewLine(SyntaxNode root, StatementSyntax statement)
+        var anchor = statement.Parent is GlobalStatementSyntax global ? (SyntaxNode)global : statement;
+        var hoisted = Hoisted(model, anchor, copy, cancellation);
+        var name = hoisted ?? Names.Unique(BaseName(diagnostic), model, statement.SpanStart, Names.EnclosingMember(statement, cancellation));
+        var rewritten = statement.ReplaceNode(copy, IdentifierName(name).WithTriviaFrom(copy));
+        SyntaxNode fixedRoot;
+        if (hoisted is not null)
         {
-            var newLine = statement.GetTrailingTrivia().FirstOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
-            if (!newLine.IsKind(SyntaxKind.EndOfLineTrivia))
-            {
-                newLine = root.DescendantTrivia().FirstOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
-            }
-
-            return newLine.IsKind(SyntaxKind.EndOfLineTrivia) ? newLine : ElasticCarriageReturnLineFeed;
+            fixedRoot = root.ReplaceNode(statement, rewritten);
+        }
+        else
+        {
+            var (declaration, kept) = Declaration(name, copy, rewritten, NewLine(root, statement));
+            fixedRoot = anchor is GlobalStatementSyntax globalStatement
+                ? root.ReplaceNode(globalStatement, new SyntaxNode[] { GlobalStatement(declaration), globalStatement.WithStatement(kept) })
+                : root.ReplaceNode(statement, new SyntaxNode[] { declaration, kept });
         }
 
-        private static string BaseName(Diagnostic diagnostic) =>
-            diagnostic.Properties.TryGetValue(LoopInvariantCopyAnalyzer.NameProperty, out var name) && name is not null &&
-            SyntaxFacts.IsValidIdentifier(name) && SyntaxFacts.GetKeywordKind(name) == SyntaxKind.None &&
-            SyntaxFacts.GetContextualKeywordKind(name) == SyntaxKind.None
-                ? name
-                : "copy";
+        return await FixedDocument.CompleteAsync(model, document.WithSyntaxRoot(fixedRoot), cancellation).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// True when the statement changes the copied data outside the per-item lambda (<c>Prepare(data).Select(x =&gt;
+    /// data.ToArray())</c>): made before the statement, the copy would miss that change.
+    /// </summary>
+    private static bool ChangedByStatement(SemanticModel model, StatementSyntax statement, IOperation copy, CancellationToken cancellation)
+    {
+        if (model.GetOperation(statement, cancellation) is not { } whole)
+        {
+            return true;
+        }
+
+        foreach (var part in copy.DescendantsAndSelf())
+        {
+            var symbol = part switch
+            {
+                ILocalReferenceOperation local => (ISymbol)local.Local,
+                IParameterReferenceOperation parameter => parameter.Parameter,
+                IFieldReferenceOperation field => field.Field,
+                _ => null,
+            };
+            if (symbol is not null && !LoopInvariantCopyAnalyzer.DeclaredWithin(symbol, statement) &&
+                !LoopInvariantCopyAnalyzer.IsOnlyRead(symbol, whole, model.Compilation))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// <c>var name = copy;</c>, above the statement: blank lines and indentation move up with it, comments stay with
+    /// the loop they describe.
+    /// </summary>
+    private static (LocalDeclarationStatementSyntax Declaration, StatementSyntax Statement) Declaration(
+        string name, ExpressionSyntax copy, StatementSyntax statement, SyntaxTrivia newLine)
+    {
+        var leading = statement.GetLeadingTrivia();
+        var indentation = leading.LastOrDefault(t => t.IsKind(SyntaxKind.WhitespaceTrivia));
+        var hasComments = leading.Any(t => !t.IsKind(SyntaxKind.WhitespaceTrivia) && !t.IsKind(SyntaxKind.EndOfLineTrivia));
+        var declaration = LocalDeclarationStatement(
+                VariableDeclaration(IdentifierName("var"))
+                    .AddVariables(VariableDeclarator(Identifier(name)).WithInitializer(EqualsValueClause(copy.WithoutTrivia()))))
+            .WithLeadingTrivia(hasComments ? TriviaList(indentation) : leading)
+            .WithTrailingTrivia(newLine)
+            .WithAdditionalAnnotations(Formatter.Annotation);
+        return (declaration, hasComments ? statement : statement.WithLeadingTrivia(indentation));
+    }
+
+    /// <summary>
+    /// The local that an earlier fix (or the user) declared for an equal copy among the declarations just above the
+    /// statement, if every declaration in between only copies and the local is only read: the same value serves both.
+    /// </summary>
+    private static string? Hoisted(SemanticModel model, SyntaxNode anchor, ExpressionSyntax copy, CancellationToken cancellation)
+    {
+        var siblings = anchor.Parent?.ChildNodes().ToList();
+        var index = siblings?.IndexOf(anchor) ?? -1;
+        for (var i = index - 1; i >= 0; i--)
+        {
+            var previous = siblings![i] is GlobalStatementSyntax global ? global.Statement : siblings[i];
+            if (previous is not LocalDeclarationStatementSyntax { Declaration.Variables: { Count: 1 } variables } ||
+                variables[0].Initializer?.Value is not { } value ||
+                model.GetOperation(value, cancellation) is not { } initializer ||
+                !LoopInvariantCopyAnalyzer.IsCopy(initializer, model.Compilation))
+            {
+                return null;
+            }
+
+            if (SyntaxFactory.AreEquivalent(value, copy, topLevel: false) &&
+                model.GetDeclaredSymbol(variables[0], cancellation) is ILocalSymbol local &&
+                Body(model, anchor, cancellation) is { } body &&
+                LoopInvariantCopyAnalyzer.IsOnlyRead(local, body, model.Compilation))
+            {
+                return local.Name;
+            }
+        }
+
+        return null;
+    }
+
+    private static IOperation? Body(SemanticModel model, SyntaxNode anchor, CancellationToken cancellation)
+    {
+        var operation = model.GetOperation(anchor, cancellation);
+        while (operation?.Parent is { } parent)
+        {
+            operation = parent;
+        }
+
+        return operation;
+    }
+
+    /// <summary>The document's own line break: the statement's, else the first in the document.</summary>
+    private static SyntaxTrivia NewLine(SyntaxNode root, StatementSyntax statement)
+    {
+        var newLine = statement.GetTrailingTrivia().FirstOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
+        if (!newLine.IsKind(SyntaxKind.EndOfLineTrivia))
+        {
+            newLine = root.DescendantTrivia().FirstOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
+        }
+
+        return newLine.IsKind(SyntaxKind.EndOfLineTrivia) ? newLine : ElasticCarriageReturnLineFeed;
+    }
+
+    private static string BaseName(Diagnostic diagnostic) =>
+        diagnostic.Properties.TryGetValue(LoopInvariantCopyAnalyzer.NameProperty, out var name) && name is not null &&
+        SyntaxFacts.IsValidIdentifier(name) && SyntaxFacts.GetKeywordKind(name) == SyntaxKind.None &&
+        SyntaxFacts.GetContextualKeywordKind(name) == SyntaxKind.None
+            ? name
+            : "copy";
 }

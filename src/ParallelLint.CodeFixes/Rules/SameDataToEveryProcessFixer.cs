@@ -1,265 +1,253 @@
-using System;
-using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Linq;
-using System.Threading;
-using System.Threading.Tasks;
-using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Simplification;
 using Microsoft.CodeAnalysis.Text;
-using ParallelLint.Analyzers;
-using ParallelLint.CodeFixes.Rewriting;
-using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
 
-namespace ParallelLint.CodeFixes
+namespace ParallelLint.CodeFixes;
+
+/// <summary>
+/// PL3003's fix: stage the data once before the per-item statement and pass each child the file's path instead:
+/// <c>JobExecutor.Local().Stage(...)</c> when the project references ParallelLint.Runtime, otherwise a temporary file
+/// (<c>Path.GetTempFileName</c>, owner-only on Unix) written once. Offered for the command line and the environment
+/// only: standard input carries a stream that the child reads as data, and no path can stand for it there.
+/// </summary>
+/// <remarks>
+/// The child then receives a path instead of the data: its command-line contract changes, which is why the fix is
+/// offered, never applied silently by a build.
+/// </remarks>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(SameDataToEveryProcessFixer))]
+public sealed class SameDataToEveryProcessFixer : CodeFixProvider
 {
-    /// <summary>
-    /// PL3003's fix: stage the data once before the per-item statement and pass each child the file's path instead:
-    /// <c>JobExecutor.Local().Stage(...)</c> when the project references ParallelLint.Runtime, otherwise a temporary file
-    /// (<c>Path.GetTempFileName</c>, owner-only on Unix) written once. Offered for the command line and the environment
-    /// only: standard input carries a stream that the child reads as data, and no path can stand for it there.
-    /// </summary>
-    /// <remarks>
-    /// The child then receives a path instead of the data: its command-line contract changes, which is why the fix is
-    /// offered, never applied silently by a build.
-    /// </remarks>
-    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(SameDataToEveryProcessFixer))]
-    public sealed class SameDataToEveryProcessFixer : CodeFixProvider
+    internal const string EquivalenceKey = "PL3003.StageOnce";
+
+    /// <inheritdoc/>
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.SameDataToEveryProcess);
+
+    /// <inheritdoc/>
+    public override FixAllProvider GetFixAllProvider() =>
+        // First in the text first (a second channel of the same data reuses the path staged for the first); the
+        // data and the per-item statement are marked as they are, not by their enclosing call.
+        SequentialFixAll.Create(
+            (document, _, data, owner, diagnostic, cancellation) => owner is { } ownerSpan && IsFixable(diagnostic)
+                ? FixAsync(document, data, ownerSpan, diagnostic, cancellation)
+                : Task.FromResult<Document?>(null),
+            firstInTextFirst: true,
+            locate: Node);
+
+    /// <inheritdoc/>
+    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
-        internal const string EquivalenceKey = "PL3003.StageOnce";
-
-        /// <inheritdoc/>
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.SameDataToEveryProcess);
-
-        /// <inheritdoc/>
-        public override FixAllProvider GetFixAllProvider() =>
-            // First in the text first (a second channel of the same data reuses the path staged for the first); the
-            // data and the per-item statement are marked as they are, not by their enclosing call.
-            SequentialFixAll.Create(
-                (document, _, data, owner, diagnostic, cancellation) => owner is { } ownerSpan && IsFixable(diagnostic)
-                    ? FixAsync(document, data, ownerSpan, diagnostic, cancellation)
-                    : Task.FromResult<Document?>(null),
-                firstInTextFirst: true,
-                locate: Node);
-
-        /// <inheritdoc/>
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        foreach (var diagnostic in context.Diagnostics)
         {
-            foreach (var diagnostic in context.Diagnostics)
+            if (!IsFixable(diagnostic) || diagnostic.AdditionalLocations.FirstOrDefault() is not { } owner)
             {
-                if (!IsFixable(diagnostic) || diagnostic.AdditionalLocations.FirstOrDefault() is not { } owner)
-                {
-                    continue;
-                }
+                continue;
+            }
 
-                var fixedDocument = await FixAsync(context.Document, diagnostic.Location.SourceSpan, owner.SourceSpan, diagnostic, context.CancellationToken).ConfigureAwait(false);
-                if (fixedDocument is not null)
-                {
-                    var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-                    var data = root?.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true).ToString() ?? "the data";
-                    context.RegisterCodeFix(
-                        CodeAction.Create($"Stage '{Shorten(data)}' once and pass its path", _ => Task.FromResult(fixedDocument), EquivalenceKey),
-                        diagnostic);
-                }
+            var fixedDocument = await FixAsync(context.Document, diagnostic.Location.SourceSpan, owner.SourceSpan, diagnostic, context.CancellationToken).ConfigureAwait(false);
+            if (fixedDocument is not null)
+            {
+                var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+                var data = root?.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true).ToString() ?? "the data";
+                context.RegisterCodeFix(
+                    CodeAction.Create($"Stage '{Shorten(data)}' once and pass its path", _ => Task.FromResult(fixedDocument), EquivalenceKey),
+                    diagnostic);
             }
         }
+    }
 
-        private static bool IsFixable(Diagnostic diagnostic) =>
-            diagnostic.Properties.TryGetValue(SameDataToEveryProcessAnalyzer.ChannelProperty, out var channel) &&
-            channel is SameDataToEveryProcessAnalyzer.CommandLine or SameDataToEveryProcessAnalyzer.Environment &&
-            diagnostic.Properties.TryGetValue(SameDataToEveryProcessAnalyzer.DataProperty, out var data) &&
-            data is SameDataToEveryProcessAnalyzer.HoistedLocal or SameDataToEveryProcessAnalyzer.Inline;
+    private static bool IsFixable(Diagnostic diagnostic) =>
+        diagnostic.Properties.TryGetValue(SameDataToEveryProcessAnalyzer.ChannelProperty, out var channel) &&
+        channel is SameDataToEveryProcessAnalyzer.CommandLine or SameDataToEveryProcessAnalyzer.Environment &&
+        diagnostic.Properties.TryGetValue(SameDataToEveryProcessAnalyzer.DataProperty, out var data) &&
+        data is SameDataToEveryProcessAnalyzer.HoistedLocal or SameDataToEveryProcessAnalyzer.Inline;
 
-        private static string Shorten(string text)
+    private static string Shorten(string text)
+    {
+        text = string.Join(" ", text.Split(new[] { ' ', '\t', '\r', '\n' }, StringSplitOptions.RemoveEmptyEntries));
+        return text.Length > 60 ? text.Substring(0, 57) + "..." : text;
+    }
+
+    private static SyntaxNode? Node(SyntaxNode root, TextSpan span) =>
+        root.FullSpan.Contains(span) && root.FindNode(span, getInnermostNodeForTie: true) is { } node && node.Span == span ? node : null;
+
+    private static async Task<Document?> FixAsync(Document document, TextSpan dataSpan, TextSpan ownerSpan, Diagnostic diagnostic, CancellationToken cancellation)
+    {
+        var root = await document.GetSyntaxRootAsync(cancellation).ConfigureAwait(false);
+        var model = await document.GetSemanticModelAsync(cancellation).ConfigureAwait(false);
+        if (root is null || model is null ||
+            Node(root, dataSpan) is not ExpressionSyntax data ||
+            Node(root, ownerSpan)?.FirstAncestorOrSelf<StatementSyntax>() is not { Parent: BlockSyntax block } statement ||
+            !statement.Span.Contains(data.Span))
         {
-            text = string.Join(" ", text.Split(new[] { ' ', '\t', '\r', '\n' }, StringSplitOptions.RemoveEmptyEntries));
-            return text.Length > 60 ? text.Substring(0, 57) + "..." : text;
-        }
-
-        private static SyntaxNode? Node(SyntaxNode root, TextSpan span) =>
-            root.FullSpan.Contains(span) && root.FindNode(span, getInnermostNodeForTie: true) is { } node && node.Span == span ? node : null;
-
-        private static async Task<Document?> FixAsync(Document document, TextSpan dataSpan, TextSpan ownerSpan, Diagnostic diagnostic, CancellationToken cancellation)
-        {
-            var root = await document.GetSyntaxRootAsync(cancellation).ConfigureAwait(false);
-            var model = await document.GetSemanticModelAsync(cancellation).ConfigureAwait(false);
-            if (root is null || model is null ||
-                Node(root, dataSpan) is not ExpressionSyntax data ||
-                Node(root, ownerSpan)?.FirstAncestorOrSelf<StatementSyntax>() is not { Parent: BlockSyntax block } statement ||
-                !statement.Span.Contains(data.Span))
-            {
-                return null;
-            }
-
-            var inline = diagnostic.Properties.TryGetValue(SameDataToEveryProcessAnalyzer.DataProperty, out var kind) && kind == SameDataToEveryProcessAnalyzer.Inline;
-            if (!inline && data is not IdentifierNameSyntax)
-            {
-                return null;
-            }
-
-            var value = data.WithoutTrivia();
-            var bytes = model.GetTypeInfo(data, cancellation).Type is IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Byte };
-
-            // A path already staged for the same data right before this statement (another channel): reuse it.
-            var path = Staged(block, statement, value, anyPreceding: !inline && !bytes);
-            SyntaxNode fixedRoot;
-            if (path is not null)
-            {
-                fixedRoot = root.ReplaceNode(data, IdentifierName(path).WithTriviaFrom(data));
-            }
-            else
-            {
-                var stem = Stem(data, inline);
-                path = Names.Unique(Camel(stem) + "Path", model, statement.SpanStart, Names.EnclosingMember(statement, cancellation));
-                var extension = diagnostic.Properties.TryGetValue(SameDataToEveryProcessAnalyzer.ExtensionProperty, out var known) && known is { Length: > 0 }
-                    ? known
-                    : bytes ? "bin" : "txt";
-                var staging = KnownTypes.Of(model.Compilation).JobExecutor is not null
-                    ? StageWithRuntime(path, Camel(FileName(stem)) + "." + extension, value)
-                    : StageInTemporaryFile(path, value, bytes);
-
-                // The staging takes the statement's leading trivia (comments stay first); every line keeps its indentation.
-                var indentation = Indentation(statement);
-                var newLine = statement.GetTrailingTrivia().LastOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
-                var endOfLine = newLine == default ? ElasticLineFeed : newLine;
-                var inserted = staging
-                    .Select((s, index) => s
-                        .WithLeadingTrivia(index == 0 ? statement.GetLeadingTrivia() : indentation)
-                        .WithTrailingTrivia(endOfLine)
-                        .WithAdditionalAnnotations(Formatter.Annotation))
-                    .ToList();
-                var rewritten = statement.ReplaceNode(data, IdentifierName(path).WithTriviaFrom(data)).WithLeadingTrivia(indentation);
-                fixedRoot = root.ReplaceNode(statement, inserted.Append(rewritten));
-            }
-
-            return await FixedDocument.CompleteAsync(model, document.WithSyntaxRoot(fixedRoot), cancellation).ConfigureAwait(false);
-        }
-
-        /// <summary><c>var path = JobExecutor.Local().Stage("name", value);</c></summary>
-        private static IEnumerable<StatementSyntax> StageWithRuntime(string path, string fileName, ExpressionSyntax value)
-        {
-            var executor = ParseExpression("ParallelLint.Runtime.Jobs.JobExecutor").WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
-            var stage = InvocationExpression(
-                MemberAccessExpression(
-                    SyntaxKind.SimpleMemberAccessExpression,
-                    InvocationExpression(MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, executor, IdentifierName("Local"))),
-                    IdentifierName("Stage")),
-                ArgumentList(SeparatedList(new[] { Argument(LiteralExpression(SyntaxKind.StringLiteralExpression, Literal(fileName))), Argument(value) })));
-            yield return Declaration(path, stage);
-        }
-
-        /// <summary><c>var path = Path.GetTempFileName(); File.WriteAllText(path, value);</c></summary>
-        private static IEnumerable<StatementSyntax> StageInTemporaryFile(string path, ExpressionSyntax value, bool bytes)
-        {
-            yield return Declaration(path, ParseExpression("System.IO.Path.GetTempFileName()").WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation));
-            var write = ParseExpression(bytes ? "System.IO.File.WriteAllBytes" : "System.IO.File.WriteAllText")
-                .WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
-            yield return ExpressionStatement(InvocationExpression(
-                write,
-                ArgumentList(SeparatedList(new[] { Argument(IdentifierName(path)), Argument(value) }))));
-        }
-
-        private static LocalDeclarationStatementSyntax Declaration(string name, ExpressionSyntax value) =>
-            LocalDeclarationStatement(VariableDeclaration(
-                IdentifierName("var"),
-                SingletonSeparatedList(VariableDeclarator(Identifier(name)).WithInitializer(EqualsValueClause(value)))));
-
-        /// <summary>
-        /// The local that already holds a staged copy of <paramref name="value"/>: among the staging statements right
-        /// before <paramref name="statement"/> (nothing runs in between), or <paramref name="anyPreceding"/> statement of
-        /// the block (a string local that is never reassigned cannot change).
-        /// </summary>
-        private static string? Staged(BlockSyntax block, StatementSyntax statement, ExpressionSyntax value, bool anyPreceding)
-        {
-            var index = block.Statements.IndexOf(statement);
-            for (var i = index - 1; i >= 0; i--)
-            {
-                var candidate = block.Statements[i];
-                switch (candidate)
-                {
-                    case LocalDeclarationStatementSyntax { Declaration.Variables: { Count: 1 } variables }
-                        when variables[0].Initializer?.Value is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Stage" }, ArgumentList.Arguments: { Count: 2 } arguments } &&
-                             arguments[1].Expression.IsEquivalentTo(value, topLevel: false):
-                        return variables[0].Identifier.ValueText;
-                    case ExpressionStatementSyntax { Expression: InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "WriteAllText" or "WriteAllBytes" }, ArgumentList.Arguments: { Count: 2 } arguments } }
-                        when arguments[0].Expression is IdentifierNameSyntax file && arguments[1].Expression.IsEquivalentTo(value, topLevel: false):
-                        return file.Identifier.ValueText;
-                }
-
-                if (!anyPreceding && !IsStaging(candidate))
-                {
-                    return null;
-                }
-            }
-
             return null;
         }
 
-        private static bool IsStaging(StatementSyntax statement) => statement switch
+        var inline = diagnostic.Properties.TryGetValue(SameDataToEveryProcessAnalyzer.DataProperty, out var kind) && kind == SameDataToEveryProcessAnalyzer.Inline;
+        if (!inline && data is not IdentifierNameSyntax)
         {
-            LocalDeclarationStatementSyntax { Declaration.Variables: { Count: 1 } variables } =>
-                variables[0].Initializer?.Value is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Stage" or "GetTempFileName" } },
-            ExpressionStatementSyntax { Expression: InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "WriteAllText" or "WriteAllBytes" } } } => true,
-            _ => false,
-        };
+            return null;
+        }
 
-        /// <summary>What the data is called: the local's name, or the data argument of an inline serializer call.</summary>
-        private static string Stem(ExpressionSyntax data, bool inline)
+        var value = data.WithoutTrivia();
+        var bytes = model.GetTypeInfo(data, cancellation).Type is IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Byte };
+
+        // A path already staged for the same data right before this statement (another channel): reuse it.
+        var path = Staged(block, statement, value, anyPreceding: !inline && !bytes);
+        SyntaxNode fixedRoot;
+        if (path is not null)
         {
-            if (!inline)
+            fixedRoot = root.ReplaceNode(data, IdentifierName(path).WithTriviaFrom(data));
+        }
+        else
+        {
+            var stem = Stem(data, inline);
+            path = Names.Unique(Camel(stem) + "Path", model, statement.SpanStart, Names.EnclosingMember(statement, cancellation));
+            var extension = diagnostic.Properties.TryGetValue(SameDataToEveryProcessAnalyzer.ExtensionProperty, out var known) && known is { Length: > 0 }
+                ? known
+                : bytes ? "bin" : "txt";
+            var staging = KnownTypes.Of(model.Compilation).JobExecutor is not null
+                ? StageWithRuntime(path, Camel(FileName(stem)) + "." + extension, value)
+                : StageInTemporaryFile(path, value, bytes);
+
+            // The staging takes the statement's leading trivia (comments stay first); every line keeps its indentation.
+            var indentation = Indentation(statement);
+            var newLine = statement.GetTrailingTrivia().LastOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
+            var endOfLine = newLine == default ? ElasticLineFeed : newLine;
+            var inserted = staging
+                .Select((s, index) => s
+                    .WithLeadingTrivia(index == 0 ? statement.GetLeadingTrivia() : indentation)
+                    .WithTrailingTrivia(endOfLine)
+                    .WithAdditionalAnnotations(Formatter.Annotation))
+                .ToList();
+            var rewritten = statement.ReplaceNode(data, IdentifierName(path).WithTriviaFrom(data)).WithLeadingTrivia(indentation);
+            fixedRoot = root.ReplaceNode(statement, inserted.Append(rewritten));
+        }
+
+        return await FixedDocument.CompleteAsync(model, document.WithSyntaxRoot(fixedRoot), cancellation).ConfigureAwait(false);
+    }
+
+    /// <summary><c>var path = JobExecutor.Local().Stage("name", value);</c></summary>
+    private static IEnumerable<StatementSyntax> StageWithRuntime(string path, string fileName, ExpressionSyntax value)
+    {
+        var executor = ParseExpression("ParallelLint.Runtime.Jobs.JobExecutor").WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
+        var stage = InvocationExpression(
+            MemberAccessExpression(
+                SyntaxKind.SimpleMemberAccessExpression,
+                InvocationExpression(MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, executor, IdentifierName("Local"))),
+                IdentifierName("Stage")),
+            ArgumentList(SeparatedList(new[] { Argument(LiteralExpression(SyntaxKind.StringLiteralExpression, Literal(fileName))), Argument(value) })));
+        yield return Declaration(path, stage);
+    }
+
+    /// <summary><c>var path = Path.GetTempFileName(); File.WriteAllText(path, value);</c></summary>
+    private static IEnumerable<StatementSyntax> StageInTemporaryFile(string path, ExpressionSyntax value, bool bytes)
+    {
+        yield return Declaration(path, ParseExpression("System.IO.Path.GetTempFileName()").WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation));
+        var write = ParseExpression(bytes ? "System.IO.File.WriteAllBytes" : "System.IO.File.WriteAllText")
+            .WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
+        yield return ExpressionStatement(InvocationExpression(
+            write,
+            ArgumentList(SeparatedList(new[] { Argument(IdentifierName(path)), Argument(value) }))));
+    }
+
+    private static LocalDeclarationStatementSyntax Declaration(string name, ExpressionSyntax value) =>
+        LocalDeclarationStatement(VariableDeclaration(
+            IdentifierName("var"),
+            SingletonSeparatedList(VariableDeclarator(Identifier(name)).WithInitializer(EqualsValueClause(value)))));
+
+    /// <summary>
+    /// The local that already holds a staged copy of <paramref name="value"/>: among the staging statements right
+    /// before <paramref name="statement"/> (nothing runs in between), or <paramref name="anyPreceding"/> statement of
+    /// the block (a string local that is never reassigned cannot change).
+    /// </summary>
+    private static string? Staged(BlockSyntax block, StatementSyntax statement, ExpressionSyntax value, bool anyPreceding)
+    {
+        var index = block.Statements.IndexOf(statement);
+        for (var i = index - 1; i >= 0; i--)
+        {
+            var candidate = block.Statements[i];
+            switch (candidate)
             {
-                return ((IdentifierNameSyntax)data).Identifier.ValueText;
+                case LocalDeclarationStatementSyntax { Declaration.Variables: { Count: 1 } variables }
+                    when variables[0].Initializer?.Value is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Stage" }, ArgumentList.Arguments: { Count: 2 } arguments } &&
+                         arguments[1].Expression.IsEquivalentTo(value, topLevel: false):
+                    return variables[0].Identifier.ValueText;
+                case ExpressionStatementSyntax { Expression: InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "WriteAllText" or "WriteAllBytes" }, ArgumentList.Arguments: { Count: 2 } arguments } }
+                    when arguments[0].Expression is IdentifierNameSyntax file && arguments[1].Expression.IsEquivalentTo(value, topLevel: false):
+                    return file.Identifier.ValueText;
             }
 
-            if (data is InvocationExpressionSyntax call)
+            if (!anyPreceding && !IsStaging(candidate))
             {
-                foreach (var argument in call.ArgumentList.Arguments.Reverse())
+                return null;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsStaging(StatementSyntax statement) => statement switch
+    {
+        LocalDeclarationStatementSyntax { Declaration.Variables: { Count: 1 } variables } =>
+            variables[0].Initializer?.Value is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Stage" or "GetTempFileName" } },
+        ExpressionStatementSyntax { Expression: InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "WriteAllText" or "WriteAllBytes" } } } => true,
+        _ => false,
+    };
+
+    /// <summary>What the data is called: the local's name, or the data argument of an inline serializer call.</summary>
+    private static string Stem(ExpressionSyntax data, bool inline)
+    {
+        if (!inline)
+        {
+            return ((IdentifierNameSyntax)data).Identifier.ValueText;
+        }
+
+        if (data is InvocationExpressionSyntax call)
+        {
+            foreach (var argument in call.ArgumentList.Arguments.Reverse())
+            {
+                switch (argument.Expression)
                 {
-                    switch (argument.Expression)
-                    {
-                        case IdentifierNameSyntax name:
-                            return name.Identifier.ValueText;
-                        case MemberAccessExpressionSyntax member:
-                            return member.Name.Identifier.ValueText;
-                    }
+                    case IdentifierNameSyntax name:
+                        return name.Identifier.ValueText;
+                    case MemberAccessExpressionSyntax member:
+                        return member.Name.Identifier.ValueText;
                 }
             }
-
-            return "data";
         }
 
-        // settingsJson.json reads worse than settings.json: a suffix that only repeats the format goes.
-        private static string FileName(string stem)
+        return "data";
+    }
+
+    // settingsJson.json reads worse than settings.json: a suffix that only repeats the format goes.
+    private static string FileName(string stem)
+    {
+        foreach (var suffix in new[] { "Json", "Text", "Bytes", "Base64" })
         {
-            foreach (var suffix in new[] { "Json", "Text", "Bytes", "Base64" })
+            if (stem.Length > suffix.Length && stem.EndsWith(suffix, StringComparison.Ordinal))
             {
-                if (stem.Length > suffix.Length && stem.EndsWith(suffix, StringComparison.Ordinal))
-                {
-                    return stem.Substring(0, stem.Length - suffix.Length);
-                }
+                return stem.Substring(0, stem.Length - suffix.Length);
             }
-
-            return stem;
         }
 
-        private static string Camel(string name) =>
-            name.Length > 0 && char.IsUpper(name[0]) ? char.ToLowerInvariant(name[0]) + name.Substring(1) : name.TrimStart('@', '_');
+        return stem;
+    }
 
-        private static SyntaxTriviaList Indentation(StatementSyntax statement)
+    private static string Camel(string name) =>
+        name.Length > 0 && char.IsUpper(name[0]) ? char.ToLowerInvariant(name[0]) + name.Substring(1) : name.TrimStart('@', '_');
+
+    private static SyntaxTriviaList Indentation(StatementSyntax statement)
+    {
+        var leading = statement.GetLeadingTrivia();
+        var indentation = new List<SyntaxTrivia>();
+        for (var i = leading.Count - 1; i >= 0 && leading[i].IsKind(SyntaxKind.WhitespaceTrivia); i--)
         {
-            var leading = statement.GetLeadingTrivia();
-            var indentation = new List<SyntaxTrivia>();
-            for (var i = leading.Count - 1; i >= 0 && leading[i].IsKind(SyntaxKind.WhitespaceTrivia); i--)
-            {
-                indentation.Insert(0, leading[i]);
-            }
-
-            return TriviaList(indentation);
+            indentation.Insert(0, leading[i]);
         }
+
+        return TriviaList(indentation);
     }
 }

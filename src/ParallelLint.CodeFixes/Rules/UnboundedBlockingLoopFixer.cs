@@ -1,120 +1,110 @@
 using System.Collections.Immutable;
-using System.Linq;
-using System.Threading;
-using System.Threading.Tasks;
-using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Simplification;
 using Microsoft.CodeAnalysis.Text;
-using ParallelLint.Analyzers;
 using ParallelLint.Analyzers.Parallelism;
-using ParallelLint.CodeFixes.Rewriting;
-using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
 
-namespace ParallelLint.CodeFixes
+namespace ParallelLint.CodeFixes;
+
+/// <summary>
+/// PL2002's fix: bound the loop by the cores (ParallelLint.Runtime's <c>Cores.Available</c> when the project
+/// references it, <c>Environment.ProcessorCount</c> otherwise), in a new options argument, in the loop's inline
+/// options, or in the initializer of an options local created in the same method. Options from elsewhere get no fix.
+/// </summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UnboundedBlockingLoopFixer))]
+public sealed class UnboundedBlockingLoopFixer : CodeFixProvider
 {
-    /// <summary>
-    /// PL2002's fix: bound the loop by the cores (ParallelLint.Runtime's <c>Cores.Available</c> when the project
-    /// references it, <c>Environment.ProcessorCount</c> otherwise), in a new options argument, in the loop's inline
-    /// options, or in the initializer of an options local created in the same method. Options from elsewhere get no fix.
-    /// </summary>
-    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UnboundedBlockingLoopFixer))]
-    public sealed class UnboundedBlockingLoopFixer : CodeFixProvider
+    internal const string EquivalenceKey = "PL2002.BoundByCores";
+
+    /// <inheritdoc/>
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.UnboundedBlockingLoop);
+
+    /// <inheritdoc/>
+    public override FixAllProvider GetFixAllProvider() => SequentialFixAll.Create(FixAsync);
+
+    /// <inheritdoc/>
+    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
-        internal const string EquivalenceKey = "PL2002.BoundByCores";
-
-        /// <inheritdoc/>
-        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.UnboundedBlockingLoop);
-
-        /// <inheritdoc/>
-        public override FixAllProvider GetFixAllProvider() => SequentialFixAll.Create(FixAsync);
-
-        /// <inheritdoc/>
-        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        foreach (var diagnostic in context.Diagnostics)
         {
-            foreach (var diagnostic in context.Diagnostics)
+            if (await FixAsync(context.Document, EquivalenceKey, diagnostic.Location.SourceSpan, null, diagnostic, context.CancellationToken).ConfigureAwait(false) is { } fixedDocument)
             {
-                if (await FixAsync(context.Document, EquivalenceKey, diagnostic.Location.SourceSpan, null, diagnostic, context.CancellationToken).ConfigureAwait(false) is { } fixedDocument)
-                {
-                    context.RegisterCodeFix(CodeAction.Create("Bound the loop by the available cores", _ => Task.FromResult(fixedDocument), EquivalenceKey), diagnostic);
-                }
+                context.RegisterCodeFix(CodeAction.Create("Bound the loop by the available cores", _ => Task.FromResult(fixedDocument), EquivalenceKey), diagnostic);
             }
         }
-
-        private static async Task<Document?> FixAsync(Document document, string key, TextSpan span, TextSpan? additional, Diagnostic diagnostic, CancellationToken cancellation)
-        {
-            var root = await document.GetSyntaxRootAsync(cancellation).ConfigureAwait(false);
-            var model = await document.GetSemanticModelAsync(cancellation).ConfigureAwait(false);
-            if (root is null || model is null ||
-                SequentialFixAll.ConstructNode(root, span) is not InvocationExpressionSyntax node ||
-                model.GetOperation(node, cancellation) is not IInvocationOperation invocation)
-            {
-                return null;
-            }
-
-            var types = KnownTypes.Of(model.Compilation);
-            var constructs = new ParallelConstructs(types);
-            if (constructs.Recognize(invocation) is not { Kind: ConstructKind.ParallelFor or ConstructKind.ParallelForEach } loop)
-            {
-                return null;
-            }
-
-            var degree = (types.Cores is null
-                    ? ParseExpression("System.Environment.ProcessorCount")
-                    : ParseExpression("ParallelLint.Runtime.Cores.Available"))
-                .WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
-            var fixedRoot = Bound(root, node, loop, degree);
-            return fixedRoot is null ? null : await FixedDocument.CompleteAsync(model, document.WithSyntaxRoot(fixedRoot), cancellation).ConfigureAwait(false);
-        }
-
-        private static SyntaxNode? Bound(SyntaxNode root, InvocationExpressionSyntax node, ParallelConstruct loop, ExpressionSyntax degree)
-        {
-            switch (loop.DegreeSource?.WalkDownConversion())
-            {
-                case null:
-                    if (node.ArgumentList.Arguments.Any(argument => argument.NameColon is not null))
-                    {
-                        return null;
-                    }
-
-                    // Every For/ForEach overload has a ParallelOptions twin, taken right after the range or the source.
-                    var position = loop.Kind == ConstructKind.ParallelForEach ? 1 : 2;
-                    if (node.ArgumentList.Arguments.Count <= position)
-                    {
-                        return null;
-                    }
-
-                    var options = ObjectCreationExpression(
-                            ParseTypeName("System.Threading.Tasks.ParallelOptions").WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation))
-                        .WithInitializer(InitializerExpression(SyntaxKind.ObjectInitializerExpression, SingletonSeparatedList<ExpressionSyntax>(Options.Assignment("MaxDegreeOfParallelism", degree))));
-                    return root.ReplaceNode(node.ArgumentList, node.ArgumentList.WithArguments(node.ArgumentList.Arguments.Insert(position, Argument(options))));
-
-                case IObjectCreationOperation { Syntax: BaseObjectCreationExpressionSyntax inline }:
-                    return root.ReplaceNode(inline, Options.WithMaxDegree(inline, degree));
-
-                case ILocalReferenceOperation { Local: var local }:
-                    // An options local created in this method: bounded where it is created, unless code sets the degree later.
-                    var block = loop.Operation.Root();
-                    var locals = LocalUsages.Of(new[] { block });
-                    if (locals.IsReassigned(local) ||
-                        locals.InitialValue(local)?.WalkDownConversion() is not IObjectCreationOperation { Syntax: BaseObjectCreationExpressionSyntax created } ||
-                        created.SyntaxTree != root.SyntaxTree ||
-                        locals.References(local).Any(reference => reference.Parent is IMemberReferenceOperation { Member.Name: "MaxDegreeOfParallelism" } member &&
-                                                                   member.Parent is IAssignmentOperation assignment && assignment.Target == member))
-                    {
-                        return null;
-                    }
-
-                    return root.ReplaceNode(created, Options.WithMaxDegree(created, degree));
-
-                default:
-                    return null;
-            }
-        }
-
     }
+
+    private static async Task<Document?> FixAsync(Document document, string key, TextSpan span, TextSpan? additional, Diagnostic diagnostic, CancellationToken cancellation)
+    {
+        var root = await document.GetSyntaxRootAsync(cancellation).ConfigureAwait(false);
+        var model = await document.GetSemanticModelAsync(cancellation).ConfigureAwait(false);
+        if (root is null || model is null ||
+            SequentialFixAll.ConstructNode(root, span) is not InvocationExpressionSyntax node ||
+            model.GetOperation(node, cancellation) is not IInvocationOperation invocation)
+        {
+            return null;
+        }
+
+        var types = KnownTypes.Of(model.Compilation);
+        var constructs = new ParallelConstructs(types);
+        if (constructs.Recognize(invocation) is not { Kind: ConstructKind.ParallelFor or ConstructKind.ParallelForEach } loop)
+        {
+            return null;
+        }
+
+        var degree = (types.Cores is null
+                ? ParseExpression("System.Environment.ProcessorCount")
+                : ParseExpression("ParallelLint.Runtime.Cores.Available"))
+            .WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
+        var fixedRoot = Bound(root, node, loop, degree);
+        return fixedRoot is null ? null : await FixedDocument.CompleteAsync(model, document.WithSyntaxRoot(fixedRoot), cancellation).ConfigureAwait(false);
+    }
+
+    private static SyntaxNode? Bound(SyntaxNode root, InvocationExpressionSyntax node, ParallelConstruct loop, ExpressionSyntax degree)
+    {
+        switch (loop.DegreeSource?.WalkDownConversion())
+        {
+            case null:
+                if (node.ArgumentList.Arguments.Any(argument => argument.NameColon is not null))
+                {
+                    return null;
+                }
+
+                // Every For/ForEach overload has a ParallelOptions twin, taken right after the range or the source.
+                var position = loop.Kind == ConstructKind.ParallelForEach ? 1 : 2;
+                if (node.ArgumentList.Arguments.Count <= position)
+                {
+                    return null;
+                }
+
+                var options = ObjectCreationExpression(
+                        ParseTypeName("System.Threading.Tasks.ParallelOptions").WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation))
+                    .WithInitializer(InitializerExpression(SyntaxKind.ObjectInitializerExpression, SingletonSeparatedList<ExpressionSyntax>(Options.Assignment("MaxDegreeOfParallelism", degree))));
+                return root.ReplaceNode(node.ArgumentList, node.ArgumentList.WithArguments(node.ArgumentList.Arguments.Insert(position, Argument(options))));
+
+            case IObjectCreationOperation { Syntax: BaseObjectCreationExpressionSyntax inline }:
+                return root.ReplaceNode(inline, Options.WithMaxDegree(inline, degree));
+
+            case ILocalReferenceOperation { Local: var local }:
+                // An options local created in this method: bounded where it is created, unless code sets the degree later.
+                var block = loop.Operation.Root();
+                var locals = LocalUsages.Of(new[] { block });
+                if (locals.IsReassigned(local) ||
+                    locals.InitialValue(local)?.WalkDownConversion() is not IObjectCreationOperation { Syntax: BaseObjectCreationExpressionSyntax created } ||
+                    created.SyntaxTree != root.SyntaxTree ||
+                    locals.References(local).Any(reference => reference.Parent is IMemberReferenceOperation { Member.Name: "MaxDegreeOfParallelism" } member &&
+                                                               member.Parent is IAssignmentOperation assignment && assignment.Target == member))
+                {
+                    return null;
+                }
+
+                return root.ReplaceNode(created, Options.WithMaxDegree(created, degree));
+
+            default:
+                return null;
+        }
+    }
+
 }

@@ -1,385 +1,378 @@
-using System;
-using System.Collections.Generic;
 using System.Globalization;
-using System.IO;
-using System.Linq;
 using System.Text;
-using System.Threading;
-using System.Threading.Tasks;
 
-namespace ParallelLint.Runtime.Jobs
+namespace ParallelLint.Runtime.Jobs;
+
+/// <summary>
+/// Jobs on a grid scheduler. Jobs with the same cores and time limit go out as one array job; each task runs the
+/// launcher script, which reads its command from NUL-separated files (no shell ever parses an argument) and
+/// leaves marker files saying when and where it started and how it ended. Status is polled in one scheduler call
+/// per round for every job, with back-off; a job gone from the queue without a marker is asked of accounting and
+/// is <see cref="JobState.Lost"/> only when neither says how it ended.
+/// </summary>
+internal sealed class GridJobExecutor : JobExecutor
 {
-    /// <summary>
-    /// Jobs on a grid scheduler. Jobs with the same cores and time limit go out as one array job; each task runs the
-    /// launcher script, which reads its command from NUL-separated files (no shell ever parses an argument) and
-    /// leaves marker files saying when and where it started and how it ended. Status is polled in one scheduler call
-    /// per round for every job, with back-off; a job gone from the queue without a marker is asked of accounting and
-    /// is <see cref="JobState.Lost"/> only when neither says how it ended.
-    /// </summary>
-    internal sealed class GridJobExecutor : JobExecutor
+    private static readonly TimeSpan LostAfter = TimeSpan.FromSeconds(30);
+
+    private readonly Scheduler scheduler;
+    private (int Total, int Used)? slots;
+    private int submissions;
+
+    public GridJobExecutor(Scheduler scheduler, JobExecutorOptions? options)
+        : base(scheduler.Name, options) => this.scheduler = scheduler;
+
+    private protected override (int? Total, int? Used) Slots() => (slots?.Total, slots?.Used);
+
+    private protected override async Task RunCoreAsync(IReadOnlyList<JobResult> results, string directory, CancellationToken cancellationToken)
     {
-        private static readonly TimeSpan LostAfter = TimeSpan.FromSeconds(30);
-
-        private readonly Scheduler scheduler;
-        private (int Total, int Used)? slots;
-        private int submissions;
-
-        public GridJobExecutor(Scheduler scheduler, JobExecutorOptions? options)
-            : base(scheduler.Name, options) => this.scheduler = scheduler;
-
-        private protected override (int? Total, int? Used) Slots() => (slots?.Total, slots?.Used);
-
-        private protected override async Task RunCoreAsync(IReadOnlyList<JobResult> results, string directory, CancellationToken cancellationToken)
+        var launcher = Path.Combine(directory, "launch.sh");
+        PrivateFiles.WriteAllBytes(launcher, new UTF8Encoding(false).GetBytes(Launcher.Replace("\r", "")));
+        var tasks = new List<GridTask>();
+        try
         {
-            var launcher = Path.Combine(directory, "launch.sh");
-            PrivateFiles.WriteAllBytes(launcher, new UTF8Encoding(false).GetBytes(Launcher.Replace("\r", "")));
-            var tasks = new List<GridTask>();
-            try
+            await SubmitAsync(results.Select(result => (result, 1)).ToList(), directory, launcher, tasks, cancellationToken).ConfigureAwait(false);
+            await PollAsync(tasks, directory, launcher, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException || e is JobSchedulerException)
+        {
+            // Nothing stays queued or running behind a cancelled or failed run.
+            await CancelAsync(tasks).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task SubmitAsync(List<(JobResult Result, int Attempt)> jobs, string directory, string launcher, List<GridTask> tasks, CancellationToken cancellationToken)
+    {
+        foreach (var group in jobs.GroupBy(job => (job.Result.Job.Cores, job.Result.Job.TimeLimit, job.Attempt)))
+        {
+            var members = group.ToList();
+            var attempt = group.Key.Attempt;
+            var folder = PrivateFiles.CreateDirectory(Path.Combine(directory, "submission-" + Interlocked.Increment(ref submissions).ToString(CultureInfo.InvariantCulture)));
+            for (var i = 0; i < members.Count; i++)
             {
-                await SubmitAsync(results.Select(result => (result, 1)).ToList(), directory, launcher, tasks, cancellationToken).ConfigureAwait(false);
-                await PollAsync(tasks, directory, launcher, cancellationToken).ConfigureAwait(false);
+                WriteTask(folder, i + 1, members[i].Result.Job);
             }
-            catch (Exception e) when (e is OperationCanceledException || e is JobSchedulerException)
+
+            var submission = new GridSubmission(folder, launcher, members.Count, group.Key.Cores, group.Key.TimeLimit, members[0].Result.Job.DisplayName, Options.MaxActive);
+            var id = await SubmitWithRetriesAsync(submission, cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < members.Count; i++)
             {
-                // Nothing stays queued or running behind a cancelled or failed run.
-                await CancelAsync(tasks).ConfigureAwait(false);
-                throw;
+                var result = members[i].Result;
+                var task = new GridTask(result, submission, id, i + 1, attempt);
+                result.Attempts = attempt;
+                result.Id = scheduler.TaskId(id, i + 1);
+                result.StandardOutputPath = task.File("out");
+                result.StandardErrorPath = task.File("err");
+                result.Started = result.Ended = null;
+                result.Host = null;
+                result.ExitCode = null;
+                tasks.Add(task);
             }
         }
+    }
 
-        private async Task SubmitAsync(List<(JobResult Result, int Attempt)> jobs, string directory, string launcher, List<GridTask> tasks, CancellationToken cancellationToken)
+    private async Task<string> SubmitWithRetriesAsync(GridSubmission submission, CancellationToken cancellationToken)
+    {
+        var deadline = DateTimeOffset.Now + Options.SubmitRetryTime;
+        var wait = TimeSpan.FromSeconds(1);
+        while (true)
         {
-            foreach (var group in jobs.GroupBy(job => (job.Result.Job.Cores, job.Result.Job.TimeLimit, job.Attempt)))
+            var (id, output) = await scheduler.SubmitAsync(submission, cancellationToken).ConfigureAwait(false);
+            if (id is not null)
             {
-                var members = group.ToList();
-                var attempt = group.Key.Attempt;
-                var folder = PrivateFiles.CreateDirectory(Path.Combine(directory, "submission-" + Interlocked.Increment(ref submissions).ToString(CultureInfo.InvariantCulture)));
-                for (var i = 0; i < members.Count; i++)
-                {
-                    WriteTask(folder, i + 1, members[i].Result.Job);
-                }
-
-                var submission = new GridSubmission(folder, launcher, members.Count, group.Key.Cores, group.Key.TimeLimit, members[0].Result.Job.DisplayName, Options.MaxActive);
-                var id = await SubmitWithRetriesAsync(submission, cancellationToken).ConfigureAwait(false);
-                for (var i = 0; i < members.Count; i++)
-                {
-                    var result = members[i].Result;
-                    var task = new GridTask(result, submission, id, i + 1, attempt);
-                    result.Attempts = attempt;
-                    result.Id = scheduler.TaskId(id, i + 1);
-                    result.StandardOutputPath = task.File("out");
-                    result.StandardErrorPath = task.File("err");
-                    result.Started = result.Ended = null;
-                    result.Host = null;
-                    result.ExitCode = null;
-                    tasks.Add(task);
-                }
-            }
-        }
-
-        private async Task<string> SubmitWithRetriesAsync(GridSubmission submission, CancellationToken cancellationToken)
-        {
-            var deadline = DateTimeOffset.Now + Options.SubmitRetryTime;
-            var wait = TimeSpan.FromSeconds(1);
-            while (true)
-            {
-                var (id, output) = await scheduler.SubmitAsync(submission, cancellationToken).ConfigureAwait(false);
-                if (id is not null)
-                {
-                    return id;
-                }
-
-                if (!SchedulerCommand.IsTemporary(output) || DateTimeOffset.Now + wait > deadline)
-                {
-                    throw new JobSchedulerException(
-                        $"{scheduler.Name} refused the jobs{(SchedulerCommand.IsTemporary(output) ? $" for {Options.SubmitRetryTime.TotalSeconds:0} s" : "")}: " +
-                        $"{output.Command.Split(' ')[0]} exited with {output.ExitCode}: {output.Error}");
-                }
-
-                await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
-                wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
-            }
-        }
-
-        private async Task PollAsync(List<GridTask> tasks, string directory, string launcher, CancellationToken cancellationToken)
-        {
-            var interval = Options.PollInterval;
-            DateTimeOffset? unreachableSince = null;
-            while (tasks.Any(task => !task.Done))
-            {
-                var changed = ReadMarkers(tasks);
-                var open = tasks.Where(task => !task.Done).ToList();
-                if (open.Count > 0)
-                {
-                    HashSet<string> active;
-                    try
-                    {
-                        active = await scheduler.ActiveAsync(cancellationToken).ConfigureAwait(false);
-                        slots = await scheduler.SlotsAsync(cancellationToken).ConfigureAwait(false) ?? slots;
-                        unreachableSince = null;
-                    }
-                    catch (JobSchedulerException) when ((unreachableSince ??= DateTimeOffset.Now) + Options.SubmitRetryTime > DateTimeOffset.Now)
-                    {
-                        // The scheduler may be restarting: the jobs go on meanwhile, and their markers still count.
-                        active = new HashSet<string>(open.Select(task => task.JobId));
-                    }
-
-                    changed |= await SettleGoneAsync(open.Where(task => !active.Contains(task.JobId)).ToList(), cancellationToken).ConfigureAwait(false);
-                }
-
-                var retries = tasks.Where(task => task.AwaitsRetry).ToList();
-                foreach (var task in retries)
-                {
-                    task.AwaitsRetry = false;
-                    if (task.Result.State == JobState.Running)
-                    {
-                        Transition(task.Result, JobState.Queued);
-                    }
-                }
-
-                if (retries.Count > 0)
-                {
-                    await SubmitAsync(retries.Select(task => (task.Result, task.Attempt + 1)).ToList(), directory, launcher, tasks, cancellationToken).ConfigureAwait(false);
-                }
-
-                if (tasks.All(task => task.Done))
-                {
-                    break;
-                }
-
-                interval = changed || retries.Count > 0 ? Options.PollInterval : TimeSpan.FromTicks(Math.Min(interval.Ticks * 2, Options.MaxPollInterval.Ticks));
-                await Task.Delay(interval, cancellationToken).ConfigureAwait(false);
-            }
-        }
-
-        /// <summary>
-        /// Reads the launcher's markers: started (host, time) and ended (exit code, time). Each submission directory is
-        /// listed once, and only markers that exist are read.
-        /// </summary>
-        private bool ReadMarkers(IEnumerable<GridTask> tasks)
-        {
-            var changed = false;
-            foreach (var submission in tasks.Where(task => !task.Done).GroupBy(task => task.Submission))
-            {
-                var present = new HashSet<string>(Directory.EnumerateFiles(submission.Key.Directory).Select(path => Path.GetFileName(path)), StringComparer.Ordinal);
-                foreach (var task in submission)
-                {
-                    var result = task.Result;
-                    if (result.State == JobState.Queued && present.Contains(task.FileName("start")) && ReadMarker(task.File("start")) is { } start)
-                    {
-                        result.Host = start.First;
-                        result.Started = start.Time;
-                        Transition(result, JobState.Running);
-                        changed = true;
-                    }
-
-                    if (present.Contains(task.FileName("exit")) && ReadMarker(task.File("exit")) is { } exit && ParseCode(exit.First) is { } code)
-                    {
-                        result.Ended = exit.Time;
-                        Finish(task, Outcome(result, code), code);
-                        changed = true;
-                    }
-                }
+                return id;
             }
 
-            return changed;
-        }
-
-        /// <summary>Tasks whose job left the queue: a late marker, else accounting, else lost once that has lasted a while.</summary>
-        private async Task<bool> SettleGoneAsync(List<GridTask> gone, CancellationToken cancellationToken)
-        {
-            var changed = ReadMarkers(gone);
-            foreach (var job in gone.Where(task => !task.Done).GroupBy(task => task.JobId))
+            if (!SchedulerCommand.IsTemporary(output) || DateTimeOffset.Now + wait > deadline)
             {
-                var records = await scheduler.AccountingAsync(job.Key, cancellationToken).ConfigureAwait(false);
-                foreach (var task in job)
-                {
-                    if (records.TryGetValue(task.Number, out var record))
-                    {
-                        task.Result.Host ??= record.Host;
-                        task.Result.Ended ??= DateTimeOffset.Now;
-                        Finish(task, (record.State, record.Detail), record.ExitCode);
-                        changed = true;
-                    }
-                    else if ((task.GoneSince ??= DateTimeOffset.Now) + LostAfter < DateTimeOffset.Now)
-                    {
-                        Finish(task, (JobState.Lost, $"gone from the {scheduler.Name} queue with neither an accounting record nor an exit marker"), null);
-                        changed = true;
-                    }
-                }
+                throw new JobSchedulerException(
+                    $"{scheduler.Name} refused the jobs{(SchedulerCommand.IsTemporary(output) ? $" for {Options.SubmitRetryTime.TotalSeconds:0} s" : "")}: " +
+                    $"{output.Command.Split(' ')[0]} exited with {output.ExitCode}: {output.Error}");
             }
 
-            return changed;
+            await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+            wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
         }
+    }
 
-        private void Finish(GridTask task, (JobState State, string? Detail) outcome, int? exitCode)
+    private async Task PollAsync(List<GridTask> tasks, string directory, string launcher, CancellationToken cancellationToken)
+    {
+        var interval = Options.PollInterval;
+        DateTimeOffset? unreachableSince = null;
+        while (tasks.Any(task => !task.Done))
         {
-            task.Done = true;
-            task.Outcome = outcome;
-            task.Result.ExitCode = exitCode;
-            if (IsRetriable(outcome.State) && task.Attempt < Options.MaxAttempts)
-            {
-                // The job stays open: the next round resubmits it.
-                task.AwaitsRetry = true;
-                task.Result.Detail = outcome.Detail + "; retrying";
-                return;
-            }
-
-            Transition(task.Result, outcome.State, outcome.Detail);
-        }
-
-        private static bool IsRetriable(JobState state) => state is JobState.Failed or JobState.TimedOut or JobState.Lost;
-
-        private static (JobState State, string? Detail) Outcome(JobResult result, int code)
-        {
-            // The launcher's `timeout` ends a job at its limit with 124 (or 137 when it had to kill).
-            if (result.Job.TimeLimit is { } limit && code is 124 or 137 &&
-                result.Started is { } started && result.Ended is { } ended && ended - started >= limit - TimeSpan.FromSeconds(1))
-            {
-                return (JobState.TimedOut, $"stopped at its time limit of {limit}");
-            }
-
-            return code == 0 ? (JobState.Succeeded, null) : (JobState.Failed, JobResult.DescribeExit(code));
-        }
-
-        private async Task CancelAsync(List<GridTask> tasks)
-        {
+            var changed = ReadMarkers(tasks);
             var open = tasks.Where(task => !task.Done).ToList();
-            var ids = open.Select(task => task.JobId).Distinct().ToList();
-            if (ids.Count > 0)
+            if (open.Count > 0)
             {
-                await scheduler.CancelAsync(ids).ConfigureAwait(false);
-                await WaitUntilGoneAsync(ids).ConfigureAwait(false);
-
-                // Jobs that ended just before the cancellation keep their real end.
-                ReadMarkers(open);
-            }
-
-            foreach (var task in tasks)
-            {
-                if (!task.Done)
-                {
-                    task.Done = true;
-                    task.Result.Ended ??= DateTimeOffset.Now;
-                    Transition(task.Result, JobState.Cancelled, "the run was cancelled");
-                }
-                else if (task.AwaitsRetry)
-                {
-                    // A failure waiting for its retry ends as it failed: the retry will not come.
-                    task.AwaitsRetry = false;
-                    Transition(task.Result, task.Outcome.State, task.Outcome.Detail);
-                }
-            }
-        }
-
-        /// <summary>Waits (bounded) until the scheduler has really let go of <paramref name="ids"/>, so that nothing runs after a run returns.</summary>
-        private async Task WaitUntilGoneAsync(List<string> ids)
-        {
-            var deadline = DateTimeOffset.Now + TimeSpan.FromSeconds(60);
-            while (DateTimeOffset.Now < deadline)
-            {
+                HashSet<string> active;
                 try
                 {
-                    if (!(await scheduler.ActiveAsync(CancellationToken.None).ConfigureAwait(false)).Overlaps(ids))
-                    {
-                        return;
-                    }
+                    active = await scheduler.ActiveAsync(cancellationToken).ConfigureAwait(false);
+                    slots = await scheduler.SlotsAsync(cancellationToken).ConfigureAwait(false) ?? slots;
+                    unreachableSince = null;
                 }
-                catch (JobSchedulerException)
+                catch (JobSchedulerException) when ((unreachableSince ??= DateTimeOffset.Now) + Options.SubmitRetryTime > DateTimeOffset.Now)
+                {
+                    // The scheduler may be restarting: the jobs go on meanwhile, and their markers still count.
+                    active = new HashSet<string>(open.Select(task => task.JobId));
+                }
+
+                changed |= await SettleGoneAsync(open.Where(task => !active.Contains(task.JobId)).ToList(), cancellationToken).ConfigureAwait(false);
+            }
+
+            var retries = tasks.Where(task => task.AwaitsRetry).ToList();
+            foreach (var task in retries)
+            {
+                task.AwaitsRetry = false;
+                if (task.Result.State == JobState.Running)
+                {
+                    Transition(task.Result, JobState.Queued);
+                }
+            }
+
+            if (retries.Count > 0)
+            {
+                await SubmitAsync(retries.Select(task => (task.Result, task.Attempt + 1)).ToList(), directory, launcher, tasks, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (tasks.All(task => task.Done))
+            {
+                break;
+            }
+
+            interval = changed || retries.Count > 0 ? Options.PollInterval : TimeSpan.FromTicks(Math.Min(interval.Ticks * 2, Options.MaxPollInterval.Ticks));
+            await Task.Delay(interval, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Reads the launcher's markers: started (host, time) and ended (exit code, time). Each submission directory is
+    /// listed once, and only markers that exist are read.
+    /// </summary>
+    private bool ReadMarkers(IEnumerable<GridTask> tasks)
+    {
+        var changed = false;
+        foreach (var submission in tasks.Where(task => !task.Done).GroupBy(task => task.Submission))
+        {
+            var present = new HashSet<string>(Directory.EnumerateFiles(submission.Key.Directory).Select(path => Path.GetFileName(path)), StringComparer.Ordinal);
+            foreach (var task in submission)
+            {
+                var result = task.Result;
+                if (result.State == JobState.Queued && present.Contains(task.FileName("start")) && ReadMarker(task.File("start")) is { } start)
+                {
+                    result.Host = start.First;
+                    result.Started = start.Time;
+                    Transition(result, JobState.Running);
+                    changed = true;
+                }
+
+                if (present.Contains(task.FileName("exit")) && ReadMarker(task.File("exit")) is { } exit && ParseCode(exit.First) is { } code)
+                {
+                    result.Ended = exit.Time;
+                    Finish(task, Outcome(result, code), code);
+                    changed = true;
+                }
+            }
+        }
+
+        return changed;
+    }
+
+    /// <summary>Tasks whose job left the queue: a late marker, else accounting, else lost once that has lasted a while.</summary>
+    private async Task<bool> SettleGoneAsync(List<GridTask> gone, CancellationToken cancellationToken)
+    {
+        var changed = ReadMarkers(gone);
+        foreach (var job in gone.Where(task => !task.Done).GroupBy(task => task.JobId))
+        {
+            var records = await scheduler.AccountingAsync(job.Key, cancellationToken).ConfigureAwait(false);
+            foreach (var task in job)
+            {
+                if (records.TryGetValue(task.Number, out var record))
+                {
+                    task.Result.Host ??= record.Host;
+                    task.Result.Ended ??= DateTimeOffset.Now;
+                    Finish(task, (record.State, record.Detail), record.ExitCode);
+                    changed = true;
+                }
+                else if ((task.GoneSince ??= DateTimeOffset.Now) + LostAfter < DateTimeOffset.Now)
+                {
+                    Finish(task, (JobState.Lost, $"gone from the {scheduler.Name} queue with neither an accounting record nor an exit marker"), null);
+                    changed = true;
+                }
+            }
+        }
+
+        return changed;
+    }
+
+    private void Finish(GridTask task, (JobState State, string? Detail) outcome, int? exitCode)
+    {
+        task.Done = true;
+        task.Outcome = outcome;
+        task.Result.ExitCode = exitCode;
+        if (IsRetriable(outcome.State) && task.Attempt < Options.MaxAttempts)
+        {
+            // The job stays open: the next round resubmits it.
+            task.AwaitsRetry = true;
+            task.Result.Detail = outcome.Detail + "; retrying";
+            return;
+        }
+
+        Transition(task.Result, outcome.State, outcome.Detail);
+    }
+
+    private static bool IsRetriable(JobState state) => state is JobState.Failed or JobState.TimedOut or JobState.Lost;
+
+    private static (JobState State, string? Detail) Outcome(JobResult result, int code)
+    {
+        // The launcher's `timeout` ends a job at its limit with 124 (or 137 when it had to kill).
+        if (result.Job.TimeLimit is { } limit && code is 124 or 137 &&
+            result.Started is { } started && result.Ended is { } ended && ended - started >= limit - TimeSpan.FromSeconds(1))
+        {
+            return (JobState.TimedOut, $"stopped at its time limit of {limit}");
+        }
+
+        return code == 0 ? (JobState.Succeeded, null) : (JobState.Failed, JobResult.DescribeExit(code));
+    }
+
+    private async Task CancelAsync(List<GridTask> tasks)
+    {
+        var open = tasks.Where(task => !task.Done).ToList();
+        var ids = open.Select(task => task.JobId).Distinct().ToList();
+        if (ids.Count > 0)
+        {
+            await scheduler.CancelAsync(ids).ConfigureAwait(false);
+            await WaitUntilGoneAsync(ids).ConfigureAwait(false);
+
+            // Jobs that ended just before the cancellation keep their real end.
+            ReadMarkers(open);
+        }
+
+        foreach (var task in tasks)
+        {
+            if (!task.Done)
+            {
+                task.Done = true;
+                task.Result.Ended ??= DateTimeOffset.Now;
+                Transition(task.Result, JobState.Cancelled, "the run was cancelled");
+            }
+            else if (task.AwaitsRetry)
+            {
+                // A failure waiting for its retry ends as it failed: the retry will not come.
+                task.AwaitsRetry = false;
+                Transition(task.Result, task.Outcome.State, task.Outcome.Detail);
+            }
+        }
+    }
+
+    /// <summary>Waits (bounded) until the scheduler has really let go of <paramref name="ids"/>, so that nothing runs after a run returns.</summary>
+    private async Task WaitUntilGoneAsync(List<string> ids)
+    {
+        var deadline = DateTimeOffset.Now + TimeSpan.FromSeconds(60);
+        while (DateTimeOffset.Now < deadline)
+        {
+            try
+            {
+                if (!(await scheduler.ActiveAsync(CancellationToken.None).ConfigureAwait(false)).Overlaps(ids))
                 {
                     return;
                 }
-
-                await Task.Delay(TimeSpan.FromMilliseconds(250)).ConfigureAwait(false);
             }
-        }
-
-        private static void WriteTask(string folder, int number, Job job)
-        {
-            // NUL-separated: any byte but NUL, newlines included, passes through unchanged.
-            var limit = job.TimeLimit is { } timeLimit ? ((int)Math.Ceiling(timeLimit.TotalSeconds)).ToString(CultureInfo.InvariantCulture) : "";
-            var command = new[] { limit, job.WorkingDirectory ?? Directory.GetCurrentDirectory(), job.Executable }.Concat(job.Arguments);
-            var utf8 = new UTF8Encoding(false);
-            var stem = Path.Combine(folder, number.ToString(CultureInfo.InvariantCulture));
-            PrivateFiles.WriteAllBytes(stem + ".args", utf8.GetBytes(string.Concat(command.Select(part => part + "\0"))));
-            PrivateFiles.WriteAllBytes(stem + ".env", utf8.GetBytes(string.Concat(job.ChildEnvironment().Select(pair => pair.Key + "=" + pair.Value + "\0"))));
-        }
-
-        private static (string First, DateTimeOffset Time)? ReadMarker(string path)
-        {
-            string text;
-            try
+            catch (JobSchedulerException)
             {
-                text = File.ReadAllText(path).Trim();
-            }
-            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or IOException)
-            {
-                return null;
+                return;
             }
 
-            var parts = text.Split(' ');
-            return parts.Length == 2 && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
-                ? (parts[0], DateTimeOffset.FromUnixTimeMilliseconds((long)(seconds * 1000)).ToLocalTime())
-                : null;
+            await Task.Delay(TimeSpan.FromMilliseconds(250)).ConfigureAwait(false);
         }
+    }
 
-        private static int? ParseCode(string text) => int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var code) ? code : null;
+    private static void WriteTask(string folder, int number, Job job)
+    {
+        // NUL-separated: any byte but NUL, newlines included, passes through unchanged.
+        var limit = job.TimeLimit is { } timeLimit ? ((int)Math.Ceiling(timeLimit.TotalSeconds)).ToString(CultureInfo.InvariantCulture) : "";
+        var command = new[] { limit, job.WorkingDirectory ?? Directory.GetCurrentDirectory(), job.Executable }.Concat(job.Arguments);
+        var utf8 = new UTF8Encoding(false);
+        var stem = Path.Combine(folder, number.ToString(CultureInfo.InvariantCulture));
+        PrivateFiles.WriteAllBytes(stem + ".args", utf8.GetBytes(string.Concat(command.Select(part => part + "\0"))));
+        PrivateFiles.WriteAllBytes(stem + ".env", utf8.GetBytes(string.Concat(job.ChildEnvironment().Select(pair => pair.Key + "=" + pair.Value + "\0"))));
+    }
 
-        /// <summary>
-        /// Runs task N (the array index the scheduler gives) of the submission directory passed as $1: the command
-        /// from N.args, the variables of N.env, output to N.out and N.err, markers N.start and N.exit.
-        /// </summary>
-        private const string Launcher = """
-            #!/bin/bash
-            # ParallelLint job launcher: one array task from its NUL-separated files; no argument is parsed by a shell.
-            dir=$1
-            task=${SGE_TASK_ID:-${SLURM_ARRAY_TASK_ID:-1}}
-            [[ $task =~ ^[0-9]+$ ]] || task=1
-            mapfile -d '' -t spec < "$dir/$task.args" || exit 120
-            while IFS= read -r -d '' pair; do export "$pair"; done < "$dir/$task.env"
-            printf '%s %s\n' "$(hostname)" "$(date +%s.%N)" > "$dir/$task.start.tmp" && mv -f "$dir/$task.start.tmp" "$dir/$task.start"
-            if cd -- "${spec[1]}"; then
-              if [ -n "${spec[0]}" ]; then
-                timeout --kill-after=5 "${spec[0]}" "${spec[@]:2}" < /dev/null > "$dir/$task.out" 2> "$dir/$task.err"
-              else
-                "${spec[@]:2}" < /dev/null > "$dir/$task.out" 2> "$dir/$task.err"
-              fi
-              code=$?
-            else
-              code=126
-            fi
-            printf '%s %s\n' "$code" "$(date +%s.%N)" > "$dir/$task.exit.tmp" && mv -f "$dir/$task.exit.tmp" "$dir/$task.exit"
-            exit "$code"
-
-            """;
-
-        private sealed class GridTask
+    private static (string First, DateTimeOffset Time)? ReadMarker(string path)
+    {
+        string text;
+        try
         {
-            public GridTask(JobResult result, GridSubmission submission, string jobId, int number, int attempt)
-            {
-                Result = result;
-                Submission = submission;
-                JobId = jobId;
-                Number = number;
-                Attempt = attempt;
-            }
-
-            public JobResult Result { get; }
-            public GridSubmission Submission { get; }
-            public string JobId { get; }
-            public int Number { get; }
-            public int Attempt { get; }
-            /// <summary>This attempt has ended (<see cref="Outcome"/>); the job itself may still await a retry.</summary>
-            public bool Done { get; set; }
-
-            public (JobState State, string? Detail) Outcome { get; set; }
-
-            public bool AwaitsRetry { get; set; }
-            public DateTimeOffset? GoneSince { get; set; }
-
-            public string FileName(string kind) => Number.ToString(CultureInfo.InvariantCulture) + "." + kind;
-
-            public string File(string kind) => Path.Combine(Submission.Directory, FileName(kind));
+            text = File.ReadAllText(path).Trim();
         }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or IOException)
+        {
+            return null;
+        }
+
+        var parts = text.Split(' ');
+        return parts.Length == 2 && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
+            ? (parts[0], DateTimeOffset.FromUnixTimeMilliseconds((long)(seconds * 1000)).ToLocalTime())
+            : null;
+    }
+
+    private static int? ParseCode(string text) => int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var code) ? code : null;
+
+    /// <summary>
+    /// Runs task N (the array index the scheduler gives) of the submission directory passed as $1: the command
+    /// from N.args, the variables of N.env, output to N.out and N.err, markers N.start and N.exit.
+    /// </summary>
+    private const string Launcher = """
+        #!/bin/bash
+        # ParallelLint job launcher: one array task from its NUL-separated files; no argument is parsed by a shell.
+        dir=$1
+        task=${SGE_TASK_ID:-${SLURM_ARRAY_TASK_ID:-1}}
+        [[ $task =~ ^[0-9]+$ ]] || task=1
+        mapfile -d '' -t spec < "$dir/$task.args" || exit 120
+        while IFS= read -r -d '' pair; do export "$pair"; done < "$dir/$task.env"
+        printf '%s %s\n' "$(hostname)" "$(date +%s.%N)" > "$dir/$task.start.tmp" && mv -f "$dir/$task.start.tmp" "$dir/$task.start"
+        if cd -- "${spec[1]}"; then
+          if [ -n "${spec[0]}" ]; then
+            timeout --kill-after=5 "${spec[0]}" "${spec[@]:2}" < /dev/null > "$dir/$task.out" 2> "$dir/$task.err"
+          else
+            "${spec[@]:2}" < /dev/null > "$dir/$task.out" 2> "$dir/$task.err"
+          fi
+          code=$?
+        else
+          code=126
+        fi
+        printf '%s %s\n' "$code" "$(date +%s.%N)" > "$dir/$task.exit.tmp" && mv -f "$dir/$task.exit.tmp" "$dir/$task.exit"
+        exit "$code"
+
+        """;
+
+    private sealed class GridTask
+    {
+        public GridTask(JobResult result, GridSubmission submission, string jobId, int number, int attempt)
+        {
+            Result = result;
+            Submission = submission;
+            JobId = jobId;
+            Number = number;
+            Attempt = attempt;
+        }
+
+        public JobResult Result { get; }
+        public GridSubmission Submission { get; }
+        public string JobId { get; }
+        public int Number { get; }
+        public int Attempt { get; }
+        /// <summary>This attempt has ended (<see cref="Outcome"/>); the job itself may still await a retry.</summary>
+        public bool Done { get; set; }
+
+        public (JobState State, string? Detail) Outcome { get; set; }
+
+        public bool AwaitsRetry { get; set; }
+        public DateTimeOffset? GoneSince { get; set; }
+
+        public string FileName(string kind) => Number.ToString(CultureInfo.InvariantCulture) + "." + kind;
+
+        public string File(string kind) => Path.Combine(Submission.Directory, FileName(kind));
     }
 }

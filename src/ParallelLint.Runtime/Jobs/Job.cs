@@ -1,162 +1,157 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
+namespace ParallelLint.Runtime.Jobs;
 
-namespace ParallelLint.Runtime.Jobs
+/// <summary>
+/// A command to run as a job: an executable and its arguments as a list (never one shell string, so nothing in
+/// them is ever interpreted by a shell), where, with what environment, on how many cores, for how long at most.
+/// </summary>
+public sealed class Job
 {
+    private int cores = 1;
+
+    /// <summary>A job that runs <paramref name="executable"/> with <paramref name="arguments"/>, passed through unchanged.</summary>
+    /// <exception cref="ArgumentException"><paramref name="executable"/> is null or empty, or an argument is null.</exception>
+    public Job(string executable, params string[] arguments)
+        : this(executable, (IEnumerable<string>)arguments)
+    {
+    }
+
+    /// <summary>A job that runs <paramref name="executable"/> with <paramref name="arguments"/>, passed through unchanged.</summary>
+    /// <exception cref="ArgumentException"><paramref name="executable"/> is null or empty, or an argument is null.</exception>
+    public Job(string executable, IEnumerable<string> arguments)
+    {
+        if (string.IsNullOrEmpty(executable))
+        {
+            throw new ArgumentException("A job needs an executable.", nameof(executable));
+        }
+
+        Executable = executable;
+        Arguments = (arguments ?? throw new ArgumentException("Pass an empty list for no arguments.", nameof(arguments))).ToArray();
+        if (Arguments.Any(argument => argument is null))
+        {
+            throw new ArgumentException("An argument is null.", nameof(arguments));
+        }
+    }
+
+    /// <summary>The program to run: a path, or a name looked up on PATH.</summary>
+    public string Executable { get; }
+
+    /// <summary>The arguments, each passed to the program as it is (spaces, quotes, <c>;</c>, <c>$()</c>, newlines...).</summary>
+    public IReadOnlyList<string> Arguments { get; }
+
+    /// <summary>Where the job runs; the caller's current directory when null.</summary>
+    public string? WorkingDirectory { get; set; }
+
     /// <summary>
-    /// A command to run as a job: an executable and its arguments as a list (never one shell string, so nothing in
-    /// them is ever interpreted by a shell), where, with what environment, on how many cores, for how long at most.
+    /// Variables set for the job on top of the inherited environment. The thread variables of
+    /// <see cref="ChildProcesses.ThreadVariables"/> are set to <see cref="Cores"/> unless given here.
     /// </summary>
-    public sealed class Job
+    public IDictionary<string, string> Environment { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>How many cores the job uses (1 by default): its slots on a grid, its share of the cores locally.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is 0 or below.</exception>
+    public int Cores
     {
-        private int cores = 1;
-
-        /// <summary>A job that runs <paramref name="executable"/> with <paramref name="arguments"/>, passed through unchanged.</summary>
-        /// <exception cref="ArgumentException"><paramref name="executable"/> is null or empty, or an argument is null.</exception>
-        public Job(string executable, params string[] arguments)
-            : this(executable, (IEnumerable<string>)arguments)
-        {
-        }
-
-        /// <summary>A job that runs <paramref name="executable"/> with <paramref name="arguments"/>, passed through unchanged.</summary>
-        /// <exception cref="ArgumentException"><paramref name="executable"/> is null or empty, or an argument is null.</exception>
-        public Job(string executable, IEnumerable<string> arguments)
-        {
-            if (string.IsNullOrEmpty(executable))
-            {
-                throw new ArgumentException("A job needs an executable.", nameof(executable));
-            }
-
-            Executable = executable;
-            Arguments = (arguments ?? throw new ArgumentException("Pass an empty list for no arguments.", nameof(arguments))).ToArray();
-            if (Arguments.Any(argument => argument is null))
-            {
-                throw new ArgumentException("An argument is null.", nameof(arguments));
-            }
-        }
-
-        /// <summary>The program to run: a path, or a name looked up on PATH.</summary>
-        public string Executable { get; }
-
-        /// <summary>The arguments, each passed to the program as it is (spaces, quotes, <c>;</c>, <c>$()</c>, newlines...).</summary>
-        public IReadOnlyList<string> Arguments { get; }
-
-        /// <summary>Where the job runs; the caller's current directory when null.</summary>
-        public string? WorkingDirectory { get; set; }
-
-        /// <summary>
-        /// Variables set for the job on top of the inherited environment. The thread variables of
-        /// <see cref="ChildProcesses.ThreadVariables"/> are set to <see cref="Cores"/> unless given here.
-        /// </summary>
-        public IDictionary<string, string> Environment { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
-
-        /// <summary>How many cores the job uses (1 by default): its slots on a grid, its share of the cores locally.</summary>
-        /// <exception cref="ArgumentOutOfRangeException">The value is 0 or below.</exception>
-        public int Cores
-        {
-            get => cores;
-            set => cores = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(Cores), value, "A job needs at least one core.");
-        }
-
-        /// <summary>A name for status and file names; the executable's name when null.</summary>
-        public string? Name { get; set; }
-
-        /// <summary>The longest the job may run; it is stopped and reported <see cref="JobState.TimedOut"/> after that.</summary>
-        public TimeSpan? TimeLimit { get; set; }
-
-        internal string DisplayName => Name ?? System.IO.Path.GetFileNameWithoutExtension(Executable);
-
-        /// <summary>What the job's process gets on top of the inherited environment: the thread variables, then <see cref="Environment"/>.</summary>
-        internal Dictionary<string, string> ChildEnvironment()
-        {
-            var environment = new Dictionary<string, string?>(StringComparer.Ordinal);
-            ChildProcesses.LimitThreads(environment, Cores);
-            foreach (var variable in Environment)
-            {
-                environment[variable.Key] = variable.Value;
-            }
-
-            return environment!;
-        }
+        get => cores;
+        set => cores = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(Cores), value, "A job needs at least one core.");
     }
 
-    /// <summary>Where a job is; the last four are final, and every submitted job ends in exactly one of them.</summary>
-    public enum JobState
+    /// <summary>A name for status and file names; the executable's name when null.</summary>
+    public string? Name { get; set; }
+
+    /// <summary>The longest the job may run; it is stopped and reported <see cref="JobState.TimedOut"/> after that.</summary>
+    public TimeSpan? TimeLimit { get; set; }
+
+    internal string DisplayName => Name ?? System.IO.Path.GetFileNameWithoutExtension(Executable);
+
+    /// <summary>What the job's process gets on top of the inherited environment: the thread variables, then <see cref="Environment"/>.</summary>
+    internal Dictionary<string, string> ChildEnvironment()
     {
-        /// <summary>Waiting for a slot (locally) or in the scheduler's queue.</summary>
-        Queued,
-
-        /// <summary>Started and not finished.</summary>
-        Running,
-
-        /// <summary>Ended with exit code 0.</summary>
-        Succeeded,
-
-        /// <summary>Ended with another exit code, was killed by a signal, or could not start.</summary>
-        Failed,
-
-        /// <summary>Stopped because the run was cancelled.</summary>
-        Cancelled,
-
-        /// <summary>Stopped because it reached <see cref="Job.TimeLimit"/>.</summary>
-        TimedOut,
-
-        /// <summary>Gone from the scheduler with no record of how it ended (a node lost, accounting purged).</summary>
-        Lost,
-    }
-
-    /// <summary>How a job ended.</summary>
-    public sealed class JobResult
-    {
-        internal JobResult(Job job, string standardOutputPath, string standardErrorPath)
+        var environment = new Dictionary<string, string?>(StringComparer.Ordinal);
+        ChildProcesses.LimitThreads(environment, Cores);
+        foreach (var variable in Environment)
         {
-            Job = job;
-            StandardOutputPath = standardOutputPath;
-            StandardErrorPath = standardErrorPath;
+            environment[variable.Key] = variable.Value;
         }
 
-        /// <summary>The job as submitted.</summary>
-        public Job Job { get; }
-
-        /// <summary>The final state.</summary>
-        public JobState State { get; internal set; } = JobState.Queued;
-
-        /// <summary>The exit code of the last attempt, when the job ran to an end (128 + n when killed by signal n).</summary>
-        public int? ExitCode { get; internal set; }
-
-        /// <summary>The file holding the last attempt's standard output.</summary>
-        public string StandardOutputPath { get; internal set; }
-
-        /// <summary>The file holding the last attempt's standard error.</summary>
-        public string StandardErrorPath { get; internal set; }
-
-        /// <summary>When the last attempt started, if it did.</summary>
-        public DateTimeOffset? Started { get; internal set; }
-
-        /// <summary>When the last attempt ended.</summary>
-        public DateTimeOffset? Ended { get; internal set; }
-
-        /// <summary>The machine the last attempt ran on.</summary>
-        public string? Host { get; internal set; }
-
-        /// <summary>How many times the job was started (more than one when retried).</summary>
-        public int Attempts { get; internal set; }
-
-        /// <summary>The scheduler's id of the last attempt (<c>12.3</c> for task 3 of SGE job 12, <c>12_3</c> on Slurm), or the process id locally.</summary>
-        public string? Id { get; internal set; }
-
-        /// <summary>Why the job failed, was lost or could not start, or why an earlier attempt of a retried job did, in words.</summary>
-        public string? Detail { get; internal set; }
-
-        /// <summary>An exit code in words: <c>exit code 137 (killed by signal 9)</c> on Unix.</summary>
-        internal static string DescribeExit(int code) =>
-            code > 128 && code < 160 && !System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Windows)
-                ? $"exit code {code} (killed by signal {code - 128})"
-                : $"exit code {code}";
-
-        /// <inheritdoc/>
-        public override string ToString() =>
-            $"{Job.DisplayName}: {State}" + (ExitCode is { } code ? $" (exit {code})" : "") + (Detail is null ? "" : $": {Detail}");
+        return environment!;
     }
+}
+
+/// <summary>Where a job is; the last four are final, and every submitted job ends in exactly one of them.</summary>
+public enum JobState
+{
+    /// <summary>Waiting for a slot (locally) or in the scheduler's queue.</summary>
+    Queued,
+
+    /// <summary>Started and not finished.</summary>
+    Running,
+
+    /// <summary>Ended with exit code 0.</summary>
+    Succeeded,
+
+    /// <summary>Ended with another exit code, was killed by a signal, or could not start.</summary>
+    Failed,
+
+    /// <summary>Stopped because the run was cancelled.</summary>
+    Cancelled,
+
+    /// <summary>Stopped because it reached <see cref="Job.TimeLimit"/>.</summary>
+    TimedOut,
+
+    /// <summary>Gone from the scheduler with no record of how it ended (a node lost, accounting purged).</summary>
+    Lost,
+}
+
+/// <summary>How a job ended.</summary>
+public sealed class JobResult
+{
+    internal JobResult(Job job, string standardOutputPath, string standardErrorPath)
+    {
+        Job = job;
+        StandardOutputPath = standardOutputPath;
+        StandardErrorPath = standardErrorPath;
+    }
+
+    /// <summary>The job as submitted.</summary>
+    public Job Job { get; }
+
+    /// <summary>The final state.</summary>
+    public JobState State { get; internal set; } = JobState.Queued;
+
+    /// <summary>The exit code of the last attempt, when the job ran to an end (128 + n when killed by signal n).</summary>
+    public int? ExitCode { get; internal set; }
+
+    /// <summary>The file holding the last attempt's standard output.</summary>
+    public string StandardOutputPath { get; internal set; }
+
+    /// <summary>The file holding the last attempt's standard error.</summary>
+    public string StandardErrorPath { get; internal set; }
+
+    /// <summary>When the last attempt started, if it did.</summary>
+    public DateTimeOffset? Started { get; internal set; }
+
+    /// <summary>When the last attempt ended.</summary>
+    public DateTimeOffset? Ended { get; internal set; }
+
+    /// <summary>The machine the last attempt ran on.</summary>
+    public string? Host { get; internal set; }
+
+    /// <summary>How many times the job was started (more than one when retried).</summary>
+    public int Attempts { get; internal set; }
+
+    /// <summary>The scheduler's id of the last attempt (<c>12.3</c> for task 3 of SGE job 12, <c>12_3</c> on Slurm), or the process id locally.</summary>
+    public string? Id { get; internal set; }
+
+    /// <summary>Why the job failed, was lost or could not start, or why an earlier attempt of a retried job did, in words.</summary>
+    public string? Detail { get; internal set; }
+
+    /// <summary>An exit code in words: <c>exit code 137 (killed by signal 9)</c> on Unix.</summary>
+    internal static string DescribeExit(int code) =>
+        code > 128 && code < 160 && !System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Windows)
+            ? $"exit code {code} (killed by signal {code - 128})"
+            : $"exit code {code}";
+
+    /// <inheritdoc/>
+    public override string ToString() =>
+        $"{Job.DisplayName}: {State}" + (ExitCode is { } code ? $" (exit {code})" : "") + (Detail is null ? "" : $": {Detail}");
 }

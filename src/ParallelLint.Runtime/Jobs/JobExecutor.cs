@@ -1,277 +1,270 @@
-using System;
-using System.Collections.Generic;
 using System.Globalization;
-using System.IO;
-using System.Linq;
 using System.Text;
-using System.Threading;
-using System.Threading.Tasks;
 
-namespace ParallelLint.Runtime.Jobs
+namespace ParallelLint.Runtime.Jobs;
+
+/// <summary>
+/// Runs command jobs with bounded slots: on this machine (<see cref="Local"/>, the default, nothing to install),
+/// or through a real grid scheduler (<see cref="Sge"/>, <see cref="Slurm"/>). The same calls work on every backend.
+/// </summary>
+/// <remarks>
+/// Every submitted job ends in exactly one final state (<see cref="JobState"/>). A job that failed, timed out or was
+/// lost is started again up to <see cref="JobExecutorOptions.MaxAttempts"/> times. Standard output and error go to
+/// files of the run's directory; data every job needs is staged once with <see cref="Stage(string, byte[])"/>.
+/// </remarks>
+public abstract class JobExecutor
 {
-    /// <summary>
-    /// Runs command jobs with bounded slots: on this machine (<see cref="Local"/>, the default, nothing to install),
-    /// or through a real grid scheduler (<see cref="Sge"/>, <see cref="Slurm"/>). The same calls work on every backend.
-    /// </summary>
-    /// <remarks>
-    /// Every submitted job ends in exactly one final state (<see cref="JobState"/>). A job that failed, timed out or was
-    /// lost is started again up to <see cref="JobExecutorOptions.MaxAttempts"/> times. Standard output and error go to
-    /// files of the run's directory; data every job needs is staged once with <see cref="Stage(string, byte[])"/>.
-    /// </remarks>
-    public abstract class JobExecutor
+    private readonly List<JobResult> jobs = new();
+    private readonly object gate = new();
+    private string? workDirectory;
+    private int runs;
+
+    private protected JobExecutor(string backend, JobExecutorOptions? options)
     {
-        private readonly List<JobResult> jobs = new();
-        private readonly object gate = new();
-        private string? workDirectory;
-        private int runs;
+        Backend = backend;
+        Options = options ?? new JobExecutorOptions();
+    }
 
-        private protected JobExecutor(string backend, JobExecutorOptions? options)
+    /// <summary><c>local</c>, <c>sge</c> or <c>slurm</c>.</summary>
+    public string Backend { get; }
+
+    /// <summary>The options the executor was created with.</summary>
+    public JobExecutorOptions Options { get; }
+
+    /// <summary>Child processes on this machine, as many at once as <see cref="Cores.Available"/> allows for their cores.</summary>
+    public static JobExecutor Local(JobExecutorOptions? options = null) => new LocalJobExecutor(options);
+
+    /// <summary>Jobs submitted to Sun/Son of Grid Engine with <c>qsub</c> (array jobs, <c>-pe</c> for cores).</summary>
+    public static JobExecutor Sge(JobExecutorOptions? options = null) => new GridJobExecutor(new SgeScheduler(options ?? new JobExecutorOptions()), options);
+
+    /// <summary>Jobs submitted to Slurm with <c>sbatch</c> (array jobs, <c>--cpus-per-task</c> for cores).</summary>
+    public static JobExecutor Slurm(JobExecutorOptions? options = null) => new GridJobExecutor(new SlurmScheduler(options ?? new JobExecutorOptions()), options);
+
+    /// <summary>The executor for a backend named <c>local</c>, <c>sge</c> or <c>slurm</c> (for a <c>--backend</c> switch).</summary>
+    /// <exception cref="ArgumentException"><paramref name="backend"/> names no backend.</exception>
+    public static JobExecutor Create(string backend, JobExecutorOptions? options = null) => backend?.ToLowerInvariant() switch
+    {
+        "local" => Local(options),
+        "sge" => Sge(options),
+        "slurm" => Slurm(options),
+        _ => throw new ArgumentException($"Unknown backend '{backend}': use local, sge or slurm.", nameof(backend)),
+    };
+
+    /// <summary>Runs one job and returns how it ended.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="job"/> is null.</exception>
+    /// <exception cref="JobsCancelledException"><paramref name="cancellationToken"/> was cancelled; nothing is left running.</exception>
+    /// <exception cref="JobSchedulerException">The scheduler is missing, down or refused the job.</exception>
+    public async Task<JobResult> RunAsync(Job job, CancellationToken cancellationToken = default)
+    {
+        if (job is null)
         {
-            Backend = backend;
-            Options = options ?? new JobExecutorOptions();
+            throw new ArgumentNullException(nameof(job));
         }
 
-        /// <summary><c>local</c>, <c>sge</c> or <c>slurm</c>.</summary>
-        public string Backend { get; }
+        return (await RunAllAsync(new[] { job }, cancellationToken).ConfigureAwait(false))[0];
+    }
 
-        /// <summary>The options the executor was created with.</summary>
-        public JobExecutorOptions Options { get; }
-
-        /// <summary>Child processes on this machine, as many at once as <see cref="Cores.Available"/> allows for their cores.</summary>
-        public static JobExecutor Local(JobExecutorOptions? options = null) => new LocalJobExecutor(options);
-
-        /// <summary>Jobs submitted to Sun/Son of Grid Engine with <c>qsub</c> (array jobs, <c>-pe</c> for cores).</summary>
-        public static JobExecutor Sge(JobExecutorOptions? options = null) => new GridJobExecutor(new SgeScheduler(options ?? new JobExecutorOptions()), options);
-
-        /// <summary>Jobs submitted to Slurm with <c>sbatch</c> (array jobs, <c>--cpus-per-task</c> for cores).</summary>
-        public static JobExecutor Slurm(JobExecutorOptions? options = null) => new GridJobExecutor(new SlurmScheduler(options ?? new JobExecutorOptions()), options);
-
-        /// <summary>The executor for a backend named <c>local</c>, <c>sge</c> or <c>slurm</c> (for a <c>--backend</c> switch).</summary>
-        /// <exception cref="ArgumentException"><paramref name="backend"/> names no backend.</exception>
-        public static JobExecutor Create(string backend, JobExecutorOptions? options = null) => backend?.ToLowerInvariant() switch
+    /// <summary>Runs every job, at most as many at once as the slots allow, and returns their results in the jobs' order.</summary>
+    /// <exception cref="ArgumentException"><paramref name="jobs"/> is null or holds a null job.</exception>
+    /// <exception cref="JobsCancelledException">
+    /// <paramref name="cancellationToken"/> was cancelled: every job still queued or running was stopped and ended
+    /// <see cref="JobState.Cancelled"/>; the exception carries every result.
+    /// </exception>
+    /// <exception cref="JobSchedulerException">The scheduler is missing, down or refused the jobs; none is left submitted.</exception>
+    public async Task<IReadOnlyList<JobResult>> RunAllAsync(IEnumerable<Job> jobs, CancellationToken cancellationToken = default)
+    {
+        var list = jobs?.ToList() ?? throw new ArgumentException("Pass the jobs to run.", nameof(jobs));
+        if (list.Any(job => job is null))
         {
-            "local" => Local(options),
-            "sge" => Sge(options),
-            "slurm" => Slurm(options),
-            _ => throw new ArgumentException($"Unknown backend '{backend}': use local, sge or slurm.", nameof(backend)),
-        };
-
-        /// <summary>Runs one job and returns how it ended.</summary>
-        /// <exception cref="ArgumentNullException"><paramref name="job"/> is null.</exception>
-        /// <exception cref="JobsCancelledException"><paramref name="cancellationToken"/> was cancelled; nothing is left running.</exception>
-        /// <exception cref="JobSchedulerException">The scheduler is missing, down or refused the job.</exception>
-        public async Task<JobResult> RunAsync(Job job, CancellationToken cancellationToken = default)
-        {
-            if (job is null)
-            {
-                throw new ArgumentNullException(nameof(job));
-            }
-
-            return (await RunAllAsync(new[] { job }, cancellationToken).ConfigureAwait(false))[0];
+            throw new ArgumentException("A job is null.", nameof(jobs));
         }
 
-        /// <summary>Runs every job, at most as many at once as the slots allow, and returns their results in the jobs' order.</summary>
-        /// <exception cref="ArgumentException"><paramref name="jobs"/> is null or holds a null job.</exception>
-        /// <exception cref="JobsCancelledException">
-        /// <paramref name="cancellationToken"/> was cancelled: every job still queued or running was stopped and ended
-        /// <see cref="JobState.Cancelled"/>; the exception carries every result.
-        /// </exception>
-        /// <exception cref="JobSchedulerException">The scheduler is missing, down or refused the jobs; none is left submitted.</exception>
-        public async Task<IReadOnlyList<JobResult>> RunAllAsync(IEnumerable<Job> jobs, CancellationToken cancellationToken = default)
+        // Unique even when several executors (or processes) share a work directory: stale markers must never be read.
+        var directory = PrivateFiles.CreateDirectory(Path.Combine(
+            WorkDirectory(),
+            FormattableString.Invariant($"run-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Interlocked.Increment(ref runs)}-{Guid.NewGuid().ToString("N").Substring(0, 8)}")));
+        var results = list.Select((job, i) =>
         {
-            var list = jobs?.ToList() ?? throw new ArgumentException("Pass the jobs to run.", nameof(jobs));
-            if (list.Any(job => job is null))
-            {
-                throw new ArgumentException("A job is null.", nameof(jobs));
-            }
+            var stem = Path.Combine(directory, FileStem(i, job));
+            return new JobResult(job, stem + ".out", stem + ".err");
+        }).ToList();
+        lock (gate)
+        {
+            this.jobs.AddRange(results);
+        }
 
-            // Unique even when several executors (or processes) share a work directory: stale markers must never be read.
-            var directory = PrivateFiles.CreateDirectory(Path.Combine(
-                WorkDirectory(),
-                FormattableString.Invariant($"run-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Interlocked.Increment(ref runs)}-{Guid.NewGuid().ToString("N").Substring(0, 8)}")));
-            var results = list.Select((job, i) =>
-            {
-                var stem = Path.Combine(directory, FileStem(i, job));
-                return new JobResult(job, stem + ".out", stem + ".err");
-            }).ToList();
-            lock (gate)
-            {
-                this.jobs.AddRange(results);
-            }
+        foreach (var result in results)
+        {
+            JobMetrics.Move(Backend, null, JobState.Queued);
+        }
 
-            foreach (var result in results)
-            {
-                JobMetrics.Move(Backend, null, JobState.Queued);
-            }
+        Report();
+        try
+        {
+            await RunCoreAsync(results, directory, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            FinishUnfinished(results, JobState.Cancelled, "the run was cancelled");
+            throw new JobsCancelledException(results, cancellationToken);
+        }
+        catch
+        {
+            FinishUnfinished(results, JobState.Cancelled, "the run failed before the job ended");
+            throw;
+        }
 
-            Report();
+        return results;
+    }
+
+    /// <summary>
+    /// Runs a job per item (as <see cref="RunAllAsync"/> does), then hands each item and its result to
+    /// <paramref name="ended"/> in the items' order: the loop that started a process per item, waited for it and
+    /// looked at its exit code, with bounded slots. Every item is handed over even when <paramref name="ended"/>
+    /// throws for some; their exceptions then come together, as from <c>Parallel.ForEach</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">An argument is null, or <paramref name="job"/> returned null.</exception>
+    /// <exception cref="AggregateException">What <paramref name="ended"/> threw, for every item where it threw.</exception>
+    /// <exception cref="JobsCancelledException"><paramref name="cancellationToken"/> was cancelled; nothing is left running.</exception>
+    /// <exception cref="JobSchedulerException">The scheduler is missing, down or refused the jobs.</exception>
+    public async Task ForEachAsync<T>(IEnumerable<T> items, Func<T, Job> job, Action<T, JobResult> ended, CancellationToken cancellationToken = default)
+    {
+        if (items is null || job is null || ended is null)
+        {
+            throw new ArgumentException("Pass the items, the job of an item and what to do when it ended.", items is null ? nameof(items) : job is null ? nameof(job) : nameof(ended));
+        }
+
+        var list = items.ToList();
+        var results = await RunAllAsync(list.Select(item => job(item) ?? throw new ArgumentException("The job of an item is null.", nameof(job))), cancellationToken).ConfigureAwait(false);
+        var errors = new List<Exception>();
+        for (var i = 0; i < list.Count; i++)
+        {
             try
             {
-                await RunCoreAsync(results, directory, cancellationToken).ConfigureAwait(false);
+                ended(list[i], results[i]);
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            catch (Exception e)
             {
-                FinishUnfinished(results, JobState.Cancelled, "the run was cancelled");
-                throw new JobsCancelledException(results, cancellationToken);
-            }
-            catch
-            {
-                FinishUnfinished(results, JobState.Cancelled, "the run failed before the job ended");
-                throw;
-            }
-
-            return results;
-        }
-
-        /// <summary>
-        /// Runs a job per item (as <see cref="RunAllAsync"/> does), then hands each item and its result to
-        /// <paramref name="ended"/> in the items' order: the loop that started a process per item, waited for it and
-        /// looked at its exit code, with bounded slots. Every item is handed over even when <paramref name="ended"/>
-        /// throws for some; their exceptions then come together, as from <c>Parallel.ForEach</c>.
-        /// </summary>
-        /// <exception cref="ArgumentException">An argument is null, or <paramref name="job"/> returned null.</exception>
-        /// <exception cref="AggregateException">What <paramref name="ended"/> threw, for every item where it threw.</exception>
-        /// <exception cref="JobsCancelledException"><paramref name="cancellationToken"/> was cancelled; nothing is left running.</exception>
-        /// <exception cref="JobSchedulerException">The scheduler is missing, down or refused the jobs.</exception>
-        public async Task ForEachAsync<T>(IEnumerable<T> items, Func<T, Job> job, Action<T, JobResult> ended, CancellationToken cancellationToken = default)
-        {
-            if (items is null || job is null || ended is null)
-            {
-                throw new ArgumentException("Pass the items, the job of an item and what to do when it ended.", items is null ? nameof(items) : job is null ? nameof(job) : nameof(ended));
-            }
-
-            var list = items.ToList();
-            var results = await RunAllAsync(list.Select(item => job(item) ?? throw new ArgumentException("The job of an item is null.", nameof(job))), cancellationToken).ConfigureAwait(false);
-            var errors = new List<Exception>();
-            for (var i = 0; i < list.Count; i++)
-            {
-                try
-                {
-                    ended(list[i], results[i]);
-                }
-                catch (Exception e)
-                {
-                    errors.Add(e);
-                }
-            }
-
-            if (errors.Count > 0)
-            {
-                throw new AggregateException(errors);
+                errors.Add(e);
             }
         }
 
-        /// <summary>A snapshot of every job of this executor and of the slots, like <c>qstat -f</c>.</summary>
-        public JobStatus Status()
+        if (errors.Count > 0)
         {
-            lock (gate)
-            {
-                var (total, used) = Slots();
-                return new JobStatus(Backend, total, used, jobs.ToList());
-            }
-        }
-
-        /// <summary>
-        /// Writes data that every job needs once, into a directory only the current user may read, and returns the
-        /// file's path to hand to each job (instead of sending the data to every job).
-        /// </summary>
-        /// <exception cref="ArgumentException"><paramref name="name"/> is not a plain file name, or <paramref name="data"/> is null.</exception>
-        public string Stage(string name, byte[] data)
-        {
-            if (string.IsNullOrEmpty(name) || name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || name is "." or "..")
-            {
-                throw new ArgumentException($"'{name}' is not a plain file name.", nameof(name));
-            }
-
-            if (data is null)
-            {
-                throw new ArgumentException("Pass the data to stage.", nameof(data));
-            }
-
-            var path = Path.Combine(PrivateFiles.CreateDirectory(Path.Combine(WorkDirectory(), "staged")), name);
-            PrivateFiles.WriteAllBytes(path, data);
-            return path;
-        }
-
-        /// <summary>Writes <paramref name="text"/> (UTF-8) once for every job; see <see cref="Stage(string, byte[])"/>.</summary>
-        /// <exception cref="ArgumentException"><paramref name="name"/> is not a plain file name, or <paramref name="text"/> is null.</exception>
-        public string Stage(string name, string text) =>
-            Stage(name, text is null ? throw new ArgumentException("Pass the text to stage.", nameof(text)) : new UTF8Encoding(false).GetBytes(text));
-
-        /// <summary>Runs <paramref name="results"/>' jobs until each is final; throws <see cref="OperationCanceledException"/> on cancellation.</summary>
-        private protected abstract Task RunCoreAsync(IReadOnlyList<JobResult> results, string directory, CancellationToken cancellationToken);
-
-        /// <summary>Slots (cores) in total and in use, as far as known now.</summary>
-        private protected abstract (int? Total, int? Used) Slots();
-
-        /// <summary>Moves a job to <paramref name="state"/>, keeping the metrics and the progress callback in step.</summary>
-        private protected void Transition(JobResult result, JobState state, string? detail = null)
-        {
-            JobState from;
-            lock (gate)
-            {
-                from = result.State;
-                if (from == state || IsFinal(from))
-                {
-                    return;
-                }
-
-                result.State = state;
-                if (detail is not null)
-                {
-                    result.Detail = detail;
-                }
-            }
-
-            JobMetrics.Move(Backend, from, state);
-            Report();
-        }
-
-        private protected static bool IsFinal(JobState state) => state > JobState.Running;
-
-        private protected static string FileStem(int index, Job job)
-        {
-            var name = new string(job.DisplayName.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').ToArray());
-            return index.ToString("D4", CultureInfo.InvariantCulture) + "-" + (name.Length > 40 ? name.Substring(0, 40) : name);
-        }
-
-        private void FinishUnfinished(IEnumerable<JobResult> results, JobState state, string detail)
-        {
-            foreach (var result in results.Where(r => !IsFinal(r.State)))
-            {
-                result.Ended ??= DateTimeOffset.Now;
-                Transition(result, state, detail);
-            }
-        }
-
-        private void Report() => Options.Progress?.Report(Status());
-
-        private string WorkDirectory()
-        {
-            lock (gate)
-            {
-                return workDirectory ??= PrivateFiles.CreateDirectory(
-                    Options.WorkDirectory ?? Path.Combine(Path.GetTempPath(), "parallellint-jobs-" + Guid.NewGuid().ToString("N").Substring(0, 12)));
-            }
+            throw new AggregateException(errors);
         }
     }
 
-    /// <summary>A run was cancelled: every job still queued or running was stopped; <see cref="Results"/> has every job's end.</summary>
-    public sealed class JobsCancelledException : OperationCanceledException
+    /// <summary>A snapshot of every job of this executor and of the slots, like <c>qstat -f</c>.</summary>
+    public JobStatus Status()
     {
-        internal JobsCancelledException(IReadOnlyList<JobResult> results, CancellationToken token)
-            : base("The job run was cancelled; jobs still queued or running were stopped.", token) => Results = results;
-
-        /// <summary>Every job of the run, in the order given, each in its final state.</summary>
-        public IReadOnlyList<JobResult> Results { get; }
+        lock (gate)
+        {
+            var (total, used) = Slots();
+            return new JobStatus(Backend, total, used, jobs.ToList());
+        }
     }
 
-    /// <summary>The scheduler could not be used: its command is missing, its daemon is down, or it refused a job.</summary>
-    public sealed class JobSchedulerException : Exception
+    /// <summary>
+    /// Writes data that every job needs once, into a directory only the current user may read, and returns the
+    /// file's path to hand to each job (instead of sending the data to every job).
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is not a plain file name, or <paramref name="data"/> is null.</exception>
+    public string Stage(string name, byte[] data)
     {
-        internal JobSchedulerException(string message, Exception? inner = null)
-            : base(message, inner)
+        if (string.IsNullOrEmpty(name) || name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || name is "." or "..")
         {
+            throw new ArgumentException($"'{name}' is not a plain file name.", nameof(name));
         }
+
+        if (data is null)
+        {
+            throw new ArgumentException("Pass the data to stage.", nameof(data));
+        }
+
+        var path = Path.Combine(PrivateFiles.CreateDirectory(Path.Combine(WorkDirectory(), "staged")), name);
+        PrivateFiles.WriteAllBytes(path, data);
+        return path;
+    }
+
+    /// <summary>Writes <paramref name="text"/> (UTF-8) once for every job; see <see cref="Stage(string, byte[])"/>.</summary>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is not a plain file name, or <paramref name="text"/> is null.</exception>
+    public string Stage(string name, string text) =>
+        Stage(name, text is null ? throw new ArgumentException("Pass the text to stage.", nameof(text)) : new UTF8Encoding(false).GetBytes(text));
+
+    /// <summary>Runs <paramref name="results"/>' jobs until each is final; throws <see cref="OperationCanceledException"/> on cancellation.</summary>
+    private protected abstract Task RunCoreAsync(IReadOnlyList<JobResult> results, string directory, CancellationToken cancellationToken);
+
+    /// <summary>Slots (cores) in total and in use, as far as known now.</summary>
+    private protected abstract (int? Total, int? Used) Slots();
+
+    /// <summary>Moves a job to <paramref name="state"/>, keeping the metrics and the progress callback in step.</summary>
+    private protected void Transition(JobResult result, JobState state, string? detail = null)
+    {
+        JobState from;
+        lock (gate)
+        {
+            from = result.State;
+            if (from == state || IsFinal(from))
+            {
+                return;
+            }
+
+            result.State = state;
+            if (detail is not null)
+            {
+                result.Detail = detail;
+            }
+        }
+
+        JobMetrics.Move(Backend, from, state);
+        Report();
+    }
+
+    private protected static bool IsFinal(JobState state) => state > JobState.Running;
+
+    private protected static string FileStem(int index, Job job)
+    {
+        var name = new string(job.DisplayName.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').ToArray());
+        return index.ToString("D4", CultureInfo.InvariantCulture) + "-" + (name.Length > 40 ? name.Substring(0, 40) : name);
+    }
+
+    private void FinishUnfinished(IEnumerable<JobResult> results, JobState state, string detail)
+    {
+        foreach (var result in results.Where(r => !IsFinal(r.State)))
+        {
+            result.Ended ??= DateTimeOffset.Now;
+            Transition(result, state, detail);
+        }
+    }
+
+    private void Report() => Options.Progress?.Report(Status());
+
+    private string WorkDirectory()
+    {
+        lock (gate)
+        {
+            return workDirectory ??= PrivateFiles.CreateDirectory(
+                Options.WorkDirectory ?? Path.Combine(Path.GetTempPath(), "parallellint-jobs-" + Guid.NewGuid().ToString("N").Substring(0, 12)));
+        }
+    }
+}
+
+/// <summary>A run was cancelled: every job still queued or running was stopped; <see cref="Results"/> has every job's end.</summary>
+public sealed class JobsCancelledException : OperationCanceledException
+{
+    internal JobsCancelledException(IReadOnlyList<JobResult> results, CancellationToken token)
+        : base("The job run was cancelled; jobs still queued or running were stopped.", token) => Results = results;
+
+    /// <summary>Every job of the run, in the order given, each in its final state.</summary>
+    public IReadOnlyList<JobResult> Results { get; }
+}
+
+/// <summary>The scheduler could not be used: its command is missing, its daemon is down, or it refused a job.</summary>
+public sealed class JobSchedulerException : Exception
+{
+    internal JobSchedulerException(string message, Exception? inner = null)
+        : base(message, inner)
+    {
     }
 }

@@ -1,85 +1,82 @@
-using System;
+namespace ParallelLint.Runtime.Jobs;
 
-namespace ParallelLint.Runtime.Jobs
+/// <summary>How a <see cref="JobExecutor"/> runs jobs.</summary>
+public sealed class JobExecutorOptions
 {
-    /// <summary>How a <see cref="JobExecutor"/> runs jobs.</summary>
-    public sealed class JobExecutorOptions
+    private int maxAttempts = 1;
+    private int? maxActive;
+    private int? slots;
+    private TimeSpan pollInterval = TimeSpan.FromMilliseconds(250);
+    private TimeSpan maxPollInterval = TimeSpan.FromSeconds(5);
+
+    /// <summary>How many times a job that failed, timed out or was lost is started in all (1: no retries).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is 0 or below.</exception>
+    public int MaxAttempts
     {
-        private int maxAttempts = 1;
-        private int? maxActive;
-        private int? slots;
-        private TimeSpan pollInterval = TimeSpan.FromMilliseconds(250);
-        private TimeSpan maxPollInterval = TimeSpan.FromSeconds(5);
-
-        /// <summary>How many times a job that failed, timed out or was lost is started in all (1: no retries).</summary>
-        /// <exception cref="ArgumentOutOfRangeException">The value is 0 or below.</exception>
-        public int MaxAttempts
-        {
-            get => maxAttempts;
-            set => maxAttempts = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(MaxAttempts), value, "At least one attempt.");
-        }
-
-        /// <summary>
-        /// A cap on this executor's jobs queued or running at once: locally on top of the cores, on a grid the
-        /// array's task limit (<c>qsub -tc</c>, <c>sbatch --array=..%n</c>). No cap when null.
-        /// </summary>
-        /// <exception cref="ArgumentOutOfRangeException">The value is 0 or below.</exception>
-        public int? MaxActive
-        {
-            get => maxActive;
-            set => maxActive = value is null or >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(MaxActive), value, "At least one job at once.");
-        }
-
-        /// <summary>
-        /// The local backend's slots: how many cores its jobs share, <see cref="Cores.Available"/> when null. Above the
-        /// cores only for jobs that mostly wait (on a licence, a remote service, a device), never for compute. On a grid
-        /// the scheduler's queue decides.
-        /// </summary>
-        /// <exception cref="ArgumentOutOfRangeException">The value is 0 or below.</exception>
-        public int? Slots
-        {
-            get => slots;
-            set => slots = value is null or >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(Slots), value, "At least one slot.");
-        }
-
-        /// <summary>
-        /// Where each run keeps its files (standard output and error, staged data, grid task files); a new directory
-        /// under the temporary folder when null. On a grid it must be visible to the execution hosts.
-        /// </summary>
-        public string? WorkDirectory { get; set; }
-
-        /// <summary>Told of every change of a job's state, with a snapshot like <c>qstat -f</c>.</summary>
-        public IProgress<JobStatus>? Progress { get; set; }
-
-        /// <summary>The first wait between two status polls of a grid; it doubles while nothing changes.</summary>
-        /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
-        public TimeSpan PollInterval
-        {
-            get => pollInterval;
-            set => pollInterval = value > TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(PollInterval), value, "Must be positive.");
-        }
-
-        /// <summary>The longest wait between two status polls of a grid.</summary>
-        /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
-        public TimeSpan MaxPollInterval
-        {
-            get => maxPollInterval;
-            set => maxPollInterval = value > TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(MaxPollInterval), value, "Must be positive.");
-        }
-
-        /// <summary>Where the scheduler's commands (<c>qsub</c>, <c>sbatch</c>...) are, when they are not on PATH.</summary>
-        public string? SchedulerDirectory { get; set; }
-
-        /// <summary>The SGE queue or Slurm partition; the scheduler's default when null.</summary>
-        public string? Queue { get; set; }
-
-        /// <summary>The SGE parallel environment that grants a job several cores (<c>qsub -pe smp n</c>).</summary>
-        public string ParallelEnvironment { get; set; } = "smp";
-
-        /// <summary>
-        /// How long submissions that fail for a temporary reason (scheduler busy or not reachable yet, no workers yet
-        /// on an auto-scaling grid) are retried, with back-off, before the run fails.
-        /// </summary>
-        public TimeSpan SubmitRetryTime { get; set; } = TimeSpan.FromMinutes(2);
+        get => maxAttempts;
+        set => maxAttempts = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(MaxAttempts), value, "At least one attempt.");
     }
+
+    /// <summary>
+    /// A cap on this executor's jobs queued or running at once: locally on top of the cores, on a grid the
+    /// array's task limit (<c>qsub -tc</c>, <c>sbatch --array=..%n</c>). No cap when null.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is 0 or below.</exception>
+    public int? MaxActive
+    {
+        get => maxActive;
+        set => maxActive = value is null or >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(MaxActive), value, "At least one job at once.");
+    }
+
+    /// <summary>
+    /// The local backend's slots: how many cores its jobs share, <see cref="Cores.Available"/> when null. Above the
+    /// cores only for jobs that mostly wait (on a licence, a remote service, a device), never for compute. On a grid
+    /// the scheduler's queue decides.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is 0 or below.</exception>
+    public int? Slots
+    {
+        get => slots;
+        set => slots = value is null or >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(Slots), value, "At least one slot.");
+    }
+
+    /// <summary>
+    /// Where each run keeps its files (standard output and error, staged data, grid task files); a new directory
+    /// under the temporary folder when null. On a grid it must be visible to the execution hosts.
+    /// </summary>
+    public string? WorkDirectory { get; set; }
+
+    /// <summary>Told of every change of a job's state, with a snapshot like <c>qstat -f</c>.</summary>
+    public IProgress<JobStatus>? Progress { get; set; }
+
+    /// <summary>The first wait between two status polls of a grid; it doubles while nothing changes.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
+    public TimeSpan PollInterval
+    {
+        get => pollInterval;
+        set => pollInterval = value > TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(PollInterval), value, "Must be positive.");
+    }
+
+    /// <summary>The longest wait between two status polls of a grid.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
+    public TimeSpan MaxPollInterval
+    {
+        get => maxPollInterval;
+        set => maxPollInterval = value > TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(MaxPollInterval), value, "Must be positive.");
+    }
+
+    /// <summary>Where the scheduler's commands (<c>qsub</c>, <c>sbatch</c>...) are, when they are not on PATH.</summary>
+    public string? SchedulerDirectory { get; set; }
+
+    /// <summary>The SGE queue or Slurm partition; the scheduler's default when null.</summary>
+    public string? Queue { get; set; }
+
+    /// <summary>The SGE parallel environment that grants a job several cores (<c>qsub -pe smp n</c>).</summary>
+    public string ParallelEnvironment { get; set; } = "smp";
+
+    /// <summary>
+    /// How long submissions that fail for a temporary reason (scheduler busy or not reachable yet, no workers yet
+    /// on an auto-scaling grid) are retried, with back-off, before the run fails.
+    /// </summary>
+    public TimeSpan SubmitRetryTime { get; set; } = TimeSpan.FromMinutes(2);
 }

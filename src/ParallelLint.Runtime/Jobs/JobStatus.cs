@@ -1,69 +1,65 @@
-using System;
-using System.Collections.Generic;
 using System.Globalization;
-using System.Linq;
 using System.Text;
 
-namespace ParallelLint.Runtime.Jobs
+namespace ParallelLint.Runtime.Jobs;
+
+/// <summary>A snapshot of an executor's jobs and slots, like <c>qstat -f</c>.</summary>
+public sealed class JobStatus
 {
-    /// <summary>A snapshot of an executor's jobs and slots, like <c>qstat -f</c>.</summary>
-    public sealed class JobStatus
+    private readonly (string? Id, string Name, JobState State, string? Host)[] rows;
+
+    internal JobStatus(string backend, int? slotsTotal, int? slotsUsed, IReadOnlyList<JobResult> jobs)
     {
-        private readonly (string? Id, string Name, JobState State, string? Host)[] rows;
+        Backend = backend;
+        SlotsTotal = slotsTotal;
+        SlotsUsed = slotsUsed;
+        Jobs = jobs;
 
-        internal JobStatus(string backend, int? slotsTotal, int? slotsUsed, IReadOnlyList<JobResult> jobs)
-        {
-            Backend = backend;
-            SlotsTotal = slotsTotal;
-            SlotsUsed = slotsUsed;
-            Jobs = jobs;
-
-            // Counted and copied now: the results go on changing after the snapshot.
-            Queued = jobs.Count(job => job.State == JobState.Queued);
-            Running = jobs.Count(job => job.State == JobState.Running);
-            Succeeded = jobs.Count(job => job.State == JobState.Succeeded);
-            Failed = jobs.Count - Queued - Running - Succeeded;
-            rows = jobs.Select(job => (job.Id, job.Job.DisplayName, job.State, job.Host)).ToArray();
-        }
-
-        /// <summary><c>local</c>, <c>sge</c> or <c>slurm</c>.</summary>
-        public string Backend { get; }
-
-        /// <summary>Cores (slots) the jobs may use: locally the available cores, on a grid what the scheduler reports; null when unknown.</summary>
-        public int? SlotsTotal { get; }
-
-        /// <summary>Cores (slots) in use: by this executor's jobs locally, by every job on a grid; null when unknown.</summary>
-        public int? SlotsUsed { get; }
-
-        /// <summary>Every job of the executor (live: each result keeps changing until it is final).</summary>
-        public IReadOnlyList<JobResult> Jobs { get; }
-
-        /// <summary>Jobs waiting for a slot or in the queue.</summary>
-        public int Queued { get; }
-
-        /// <summary>Jobs running.</summary>
-        public int Running { get; }
-
-        /// <summary>Jobs that succeeded.</summary>
-        public int Succeeded { get; }
-
-        /// <summary>Jobs that ended in any other final state.</summary>
-        public int Failed { get; }
-
-        /// <inheritdoc/>
-        public override string ToString()
-        {
-            var text = new StringBuilder();
-            text.Append(FormattableString.Invariant($"{Backend}: slots {Format(SlotsUsed)}/{Format(SlotsTotal)} used; "))
-                .Append(FormattableString.Invariant($"jobs {Queued} queued, {Running} running, {Succeeded} done, {Failed} failed"));
-            foreach (var (id, name, state, host) in rows)
-            {
-                text.AppendLine().Append(FormattableString.Invariant($"  {id ?? "-",-10} {name,-24} {state,-9} {host ?? ""}"));
-            }
-
-            return text.ToString();
-        }
-
-        private static string Format(int? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "?";
+        // Counted and copied now: the results go on changing after the snapshot.
+        Queued = jobs.Count(job => job.State == JobState.Queued);
+        Running = jobs.Count(job => job.State == JobState.Running);
+        Succeeded = jobs.Count(job => job.State == JobState.Succeeded);
+        Failed = jobs.Count - Queued - Running - Succeeded;
+        rows = jobs.Select(job => (job.Id, job.Job.DisplayName, job.State, job.Host)).ToArray();
     }
+
+    /// <summary><c>local</c>, <c>sge</c> or <c>slurm</c>.</summary>
+    public string Backend { get; }
+
+    /// <summary>Cores (slots) the jobs may use: locally the available cores, on a grid what the scheduler reports; null when unknown.</summary>
+    public int? SlotsTotal { get; }
+
+    /// <summary>Cores (slots) in use: by this executor's jobs locally, by every job on a grid; null when unknown.</summary>
+    public int? SlotsUsed { get; }
+
+    /// <summary>Every job of the executor (live: each result keeps changing until it is final).</summary>
+    public IReadOnlyList<JobResult> Jobs { get; }
+
+    /// <summary>Jobs waiting for a slot or in the queue.</summary>
+    public int Queued { get; }
+
+    /// <summary>Jobs running.</summary>
+    public int Running { get; }
+
+    /// <summary>Jobs that succeeded.</summary>
+    public int Succeeded { get; }
+
+    /// <summary>Jobs that ended in any other final state.</summary>
+    public int Failed { get; }
+
+    /// <inheritdoc/>
+    public override string ToString()
+    {
+        var text = new StringBuilder();
+        text.Append(FormattableString.Invariant($"{Backend}: slots {Format(SlotsUsed)}/{Format(SlotsTotal)} used; "))
+            .Append(FormattableString.Invariant($"jobs {Queued} queued, {Running} running, {Succeeded} done, {Failed} failed"));
+        foreach (var (id, name, state, host) in rows)
+        {
+            text.AppendLine().Append(FormattableString.Invariant($"  {id ?? "-",-10} {name,-24} {state,-9} {host ?? ""}"));
+        }
+
+        return text.ToString();
+    }
+
+    private static string Format(int? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "?";
 }

@@ -1,154 +1,147 @@
-using System;
-using System.Collections.Generic;
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
-using System.IO;
-using System.Linq;
-using System.Threading;
-using System.Threading.Tasks;
 
-namespace ParallelLint.Runtime.Jobs
+namespace ParallelLint.Runtime.Jobs;
+
+/// <summary>
+/// Jobs as child processes of this one: each holds its cores out of <see cref="Cores.Available"/> (or the
+/// configured slots), the rest wait in a queue; a time limit or cancellation kills the job's whole process tree.
+/// </summary>
+internal sealed class LocalJobExecutor : JobExecutor
 {
-    /// <summary>
-    /// Jobs as child processes of this one: each holds its cores out of <see cref="Cores.Available"/> (or the
-    /// configured slots), the rest wait in a queue; a time limit or cancellation kills the job's whole process tree.
-    /// </summary>
-    internal sealed class LocalJobExecutor : JobExecutor
+    private readonly CoreSlots slots;
+
+    public LocalJobExecutor(JobExecutorOptions? options)
+        : base("local", options) => slots = new CoreSlots(Options.Slots ?? Cores.Available, Options.MaxActive);
+
+    private protected override (int? Total, int? Used) Slots() => (slots.Total, slots.Used);
+
+    private protected override Task RunCoreAsync(IReadOnlyList<JobResult> results, string directory, CancellationToken cancellationToken) =>
+        Task.WhenAll(results.Select(result => RunJobAsync(result, cancellationToken)));
+
+    private async Task RunJobAsync(JobResult result, CancellationToken cancellationToken)
     {
-        private readonly CoreSlots slots;
-
-        public LocalJobExecutor(JobExecutorOptions? options)
-            : base("local", options) => slots = new CoreSlots(Options.Slots ?? Cores.Available, Options.MaxActive);
-
-        private protected override (int? Total, int? Used) Slots() => (slots.Total, slots.Used);
-
-        private protected override Task RunCoreAsync(IReadOnlyList<JobResult> results, string directory, CancellationToken cancellationToken) =>
-            Task.WhenAll(results.Select(result => RunJobAsync(result, cancellationToken)));
-
-        private async Task RunJobAsync(JobResult result, CancellationToken cancellationToken)
+        var stem = result.StandardOutputPath.Substring(0, result.StandardOutputPath.Length - ".out".Length);
+        for (var attempt = 1; ; attempt++)
         {
-            var stem = result.StandardOutputPath.Substring(0, result.StandardOutputPath.Length - ".out".Length);
-            for (var attempt = 1; ; attempt++)
-            {
-                var cores = await slots.AcquireAsync(result.Job.Cores, cancellationToken).ConfigureAwait(false);
-                (JobState State, string? Detail) outcome;
-                try
-                {
-                    var suffix = attempt == 1 ? "" : "." + attempt.ToString(CultureInfo.InvariantCulture);
-                    result.StandardOutputPath = stem + suffix + ".out";
-                    result.StandardErrorPath = stem + suffix + ".err";
-                    outcome = await RunAttemptAsync(result, attempt, cancellationToken).ConfigureAwait(false);
-                }
-                finally
-                {
-                    slots.Release(cores);
-                }
-
-                if (outcome.State is JobState.Succeeded or JobState.Cancelled || attempt >= Options.MaxAttempts)
-                {
-                    Transition(result, outcome.State, outcome.Detail);
-                    cancellationToken.ThrowIfCancellationRequested();
-                    return;
-                }
-
-                Transition(result, JobState.Queued, outcome.Detail + "; retrying");
-            }
-        }
-
-        private async Task<(JobState State, string? Detail)> RunAttemptAsync(JobResult result, int attempt, CancellationToken cancellationToken)
-        {
-            var job = result.Job;
-            using var process = new Process { StartInfo = StartInfo(job), EnableRaisingEvents = true };
-            var exited = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-            process.Exited += (_, _) => exited.TrySetResult(true);
-            result.Attempts = attempt;
-            result.Host = Environment.MachineName;
-            result.ExitCode = null;
+            var cores = await slots.AcquireAsync(result.Job.Cores, cancellationToken).ConfigureAwait(false);
+            (JobState State, string? Detail) outcome;
             try
             {
-                process.Start();
+                var suffix = attempt == 1 ? "" : "." + attempt.ToString(CultureInfo.InvariantCulture);
+                result.StandardOutputPath = stem + suffix + ".out";
+                result.StandardErrorPath = stem + suffix + ".err";
+                outcome = await RunAttemptAsync(result, attempt, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is Win32Exception or InvalidOperationException or IOException)
+            finally
             {
-                result.Started = result.Ended = DateTimeOffset.Now;
-                return (JobState.Failed, $"could not start '{job.Executable}': {e.Message}");
+                slots.Release(cores);
             }
 
-            result.Started = DateTimeOffset.Now;
-            result.Id = process.Id.ToString(CultureInfo.InvariantCulture);
-            Transition(result, JobState.Running);
-
-            // The job reads an empty standard input rather than this process's.
-            process.StandardInput.Close();
-            var copies = Task.WhenAll(
-                CopyAsync(process.StandardOutput.BaseStream, result.StandardOutputPath),
-                CopyAsync(process.StandardError.BaseStream, result.StandardErrorPath));
-
-            using var limit = new CancellationTokenSource();
-            if (job.TimeLimit is { } timeLimit)
+            if (outcome.State is JobState.Succeeded or JobState.Cancelled || attempt >= Options.MaxAttempts)
             {
-                limit.CancelAfter(timeLimit);
+                Transition(result, outcome.State, outcome.Detail);
+                cancellationToken.ThrowIfCancellationRequested();
+                return;
             }
 
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token);
-            var stopped = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-            using (stop.Token.Register(() => stopped.TrySetResult(true)))
-            {
-                if (await Task.WhenAny(exited.Task, stopped.Task).ConfigureAwait(false) != exited.Task)
-                {
-                    ChildProcesses.KillTree(process);
-                    await exited.Task.ConfigureAwait(false);
-                }
-            }
-
-            // A grandchild that outlives the job may hold its output open: don't wait for it forever.
-            if (!copies.IsCompleted)
-            {
-                await Task.WhenAny(copies, Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
-            }
-
-            process.WaitForExit();
-            result.Ended = DateTimeOffset.Now;
-            result.ExitCode = process.ExitCode;
-            if (cancellationToken.IsCancellationRequested)
-            {
-                return (JobState.Cancelled, "the run was cancelled");
-            }
-
-            if (limit.IsCancellationRequested)
-            {
-                return (JobState.TimedOut, $"stopped at its time limit of {job.TimeLimit}");
-            }
-
-            return process.ExitCode == 0 ? (JobState.Succeeded, null) : (JobState.Failed, JobResult.DescribeExit(process.ExitCode));
+            Transition(result, JobState.Queued, outcome.Detail + "; retrying");
         }
+    }
 
-        private static ProcessStartInfo StartInfo(Job job)
+    private async Task<(JobState State, string? Detail)> RunAttemptAsync(JobResult result, int attempt, CancellationToken cancellationToken)
+    {
+        var job = result.Job;
+        using var process = new Process { StartInfo = StartInfo(job), EnableRaisingEvents = true };
+        var exited = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.Exited += (_, _) => exited.TrySetResult(true);
+        result.Attempts = attempt;
+        result.Host = Environment.MachineName;
+        result.ExitCode = null;
+        try
         {
-            var startInfo = new ProcessStartInfo(job.Executable)
-            {
-                UseShellExecute = false,
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                WorkingDirectory = job.WorkingDirectory ?? "",
-            };
-            ChildProcesses.AddArguments(startInfo, job.Arguments);
-            foreach (var variable in job.ChildEnvironment())
-            {
-                startInfo.Environment[variable.Key] = variable.Value;
-            }
-
-            return startInfo;
+            process.Start();
         }
-
-        // Reads from the pipe asynchronously; writes the file synchronously, which for a local file is cheaper than
-        // an asynchronous write (a thread-pool hop per write on Unix).
-        private static async Task CopyAsync(Stream from, string path)
+        catch (Exception e) when (e is Win32Exception or InvalidOperationException or IOException)
         {
-            using var to = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 4096, useAsync: false);
-            await from.CopyToAsync(to).ConfigureAwait(false);
+            result.Started = result.Ended = DateTimeOffset.Now;
+            return (JobState.Failed, $"could not start '{job.Executable}': {e.Message}");
         }
+
+        result.Started = DateTimeOffset.Now;
+        result.Id = process.Id.ToString(CultureInfo.InvariantCulture);
+        Transition(result, JobState.Running);
+
+        // The job reads an empty standard input rather than this process's.
+        process.StandardInput.Close();
+        var copies = Task.WhenAll(
+            CopyAsync(process.StandardOutput.BaseStream, result.StandardOutputPath),
+            CopyAsync(process.StandardError.BaseStream, result.StandardErrorPath));
+
+        using var limit = new CancellationTokenSource();
+        if (job.TimeLimit is { } timeLimit)
+        {
+            limit.CancelAfter(timeLimit);
+        }
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token);
+        var stopped = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (stop.Token.Register(() => stopped.TrySetResult(true)))
+        {
+            if (await Task.WhenAny(exited.Task, stopped.Task).ConfigureAwait(false) != exited.Task)
+            {
+                ChildProcesses.KillTree(process);
+                await exited.Task.ConfigureAwait(false);
+            }
+        }
+
+        // A grandchild that outlives the job may hold its output open: don't wait for it forever.
+        if (!copies.IsCompleted)
+        {
+            await Task.WhenAny(copies, Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
+        }
+
+        process.WaitForExit();
+        result.Ended = DateTimeOffset.Now;
+        result.ExitCode = process.ExitCode;
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return (JobState.Cancelled, "the run was cancelled");
+        }
+
+        if (limit.IsCancellationRequested)
+        {
+            return (JobState.TimedOut, $"stopped at its time limit of {job.TimeLimit}");
+        }
+
+        return process.ExitCode == 0 ? (JobState.Succeeded, null) : (JobState.Failed, JobResult.DescribeExit(process.ExitCode));
+    }
+
+    private static ProcessStartInfo StartInfo(Job job)
+    {
+        var startInfo = new ProcessStartInfo(job.Executable)
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = job.WorkingDirectory ?? "",
+        };
+        ChildProcesses.AddArguments(startInfo, job.Arguments);
+        foreach (var variable in job.ChildEnvironment())
+        {
+            startInfo.Environment[variable.Key] = variable.Value;
+        }
+
+        return startInfo;
+    }
+
+    // Reads from the pipe asynchronously; writes the file synchronously, which for a local file is cheaper than
+    // an asynchronous write (a thread-pool hop per write on Unix).
+    private static async Task CopyAsync(Stream from, string path)
+    {
+        using var to = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 4096, useAsync: false);
+        await from.CopyToAsync(to).ConfigureAwait(false);
     }
 }

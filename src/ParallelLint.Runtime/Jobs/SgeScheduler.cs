@@ -1,164 +1,158 @@
-using System;
-using System.Collections.Generic;
 using System.Globalization;
-using System.Linq;
-using System.Threading;
-using System.Threading.Tasks;
 using System.Xml.Linq;
 
-namespace ParallelLint.Runtime.Jobs
+namespace ParallelLint.Runtime.Jobs;
+
+/// <summary>
+/// Sun/Son of Grid Engine: <c>qsub -terse -t</c> array jobs with <c>-pe</c> for cores, <c>qstat -xml</c> for
+/// what is queued, <c>qacct</c> for how tasks ended, <c>qdel</c> to cancel.
+/// </summary>
+internal sealed class SgeScheduler : Scheduler
 {
-    /// <summary>
-    /// Sun/Son of Grid Engine: <c>qsub -terse -t</c> array jobs with <c>-pe</c> for cores, <c>qstat -xml</c> for
-    /// what is queued, <c>qacct</c> for how tasks ended, <c>qdel</c> to cancel.
-    /// </summary>
-    internal sealed class SgeScheduler : Scheduler
+    public SgeScheduler(JobExecutorOptions options)
+        : base("sge", options)
     {
-        public SgeScheduler(JobExecutorOptions options)
-            : base("sge", options)
+    }
+
+    protected override string SubmitCommand => "qsub";
+
+    // -terse prints "12" for a job, "12.1-4:1" for an array.
+    protected override string SubmittedId(string printed) => printed.Split('.')[0];
+
+    protected override List<string> SubmitArguments(GridSubmission submission)
+    {
+        var arguments = new List<string>
         {
+            "-terse", "-N", SafeName(submission.Name), "-S", "/bin/bash", "-wd", submission.Directory,
+            "-o", submission.Directory, "-e", submission.Directory,
+            "-t", "1-" + submission.Count.ToString(CultureInfo.InvariantCulture),
+        };
+        if (submission.MaxActive is { } maxActive)
+        {
+            arguments.AddRange(new[] { "-tc", maxActive.ToString(CultureInfo.InvariantCulture) });
         }
 
-        protected override string SubmitCommand => "qsub";
-
-        // -terse prints "12" for a job, "12.1-4:1" for an array.
-        protected override string SubmittedId(string printed) => printed.Split('.')[0];
-
-        protected override List<string> SubmitArguments(GridSubmission submission)
+        if (submission.Cores > 1)
         {
-            var arguments = new List<string>
-            {
-                "-terse", "-N", SafeName(submission.Name), "-S", "/bin/bash", "-wd", submission.Directory,
-                "-o", submission.Directory, "-e", submission.Directory,
-                "-t", "1-" + submission.Count.ToString(CultureInfo.InvariantCulture),
-            };
-            if (submission.MaxActive is { } maxActive)
-            {
-                arguments.AddRange(new[] { "-tc", maxActive.ToString(CultureInfo.InvariantCulture) });
-            }
-
-            if (submission.Cores > 1)
-            {
-                arguments.AddRange(new[] { "-pe", Options.ParallelEnvironment, submission.Cores.ToString(CultureInfo.InvariantCulture) });
-            }
-
-            if (submission.TimeLimitSeconds is { } seconds)
-            {
-                arguments.AddRange(new[] { "-l", "h_rt=" + Seconds(seconds) });
-            }
-
-            if (Options.Queue is { } queue)
-            {
-                arguments.AddRange(new[] { "-q", queue });
-            }
-
-            return arguments;
+            arguments.AddRange(new[] { "-pe", Options.ParallelEnvironment, submission.Cores.ToString(CultureInfo.InvariantCulture) });
         }
 
-        public override async Task<HashSet<string>> ActiveAsync(CancellationToken cancellationToken)
+        if (submission.TimeLimitSeconds is { } seconds)
         {
-            var output = await Command.RunAsync("qstat", new[] { "-u", "*", "-xml" }, cancellationToken).ConfigureAwait(false);
-            if (output.ExitCode != 0)
-            {
-                throw Unavailable(output);
-            }
-
-            try
-            {
-                return new HashSet<string>(XDocument.Parse(output.StandardOutput).Descendants("JB_job_number").Select(e => e.Value.Trim()));
-            }
-            catch (System.Xml.XmlException e)
-            {
-                throw new JobSchedulerException($"{output.Command} printed XML that could not be read: {e.Message}", e);
-            }
+            arguments.AddRange(new[] { "-l", "h_rt=" + Seconds(seconds) });
         }
 
-        public override async Task<Dictionary<int, TaskAccounting>> AccountingAsync(string id, CancellationToken cancellationToken)
+        if (Options.Queue is { } queue)
         {
-            var records = new Dictionary<int, TaskAccounting>();
-            var output = await Command.RunAsync("qacct", new[] { "-j", id }, cancellationToken).ConfigureAwait(false);
-            if (output.ExitCode != 0)
-            {
-                // "job id N not found": no record yet, or a job deleted before it started.
-                return records;
-            }
+            arguments.AddRange(new[] { "-q", queue });
+        }
 
-            foreach (var block in output.StandardOutput.Split(new[] { "==============================================================" }, StringSplitOptions.RemoveEmptyEntries))
-            {
-                var fields = new Dictionary<string, string>(StringComparer.Ordinal);
-                foreach (var line in block.Split('\n'))
-                {
-                    var parts = line.Trim().Split(new[] { ' ', '\t' }, 2, StringSplitOptions.RemoveEmptyEntries);
-                    if (parts.Length == 2)
-                    {
-                        fields[parts[0]] = parts[1].Trim();
-                    }
-                }
+        return arguments;
+    }
 
-                if (!fields.TryGetValue("jobnumber", out var number) || number != id)
-                {
-                    continue;
-                }
+    public override async Task<HashSet<string>> ActiveAsync(CancellationToken cancellationToken)
+    {
+        var output = await Command.RunAsync("qstat", new[] { "-u", "*", "-xml" }, cancellationToken).ConfigureAwait(false);
+        if (output.ExitCode != 0)
+        {
+            throw Unavailable(output);
+        }
 
-                var task = fields.TryGetValue("taskid", out var taskText) ? ParseInt(taskText) ?? 1 : 1;
-                var exit = fields.TryGetValue("exit_status", out var exitText) ? ParseInt(exitText.Split(' ')[0]) : null;
-                var failed = fields.TryGetValue("failed", out var failedText) ? failedText : "0";
-                var host = fields.TryGetValue("hostname", out var hostText) ? hostText : null;
-                records[task] = Classify(failed, exit, host);
-            }
+        try
+        {
+            return new HashSet<string>(XDocument.Parse(output.StandardOutput).Descendants("JB_job_number").Select(e => e.Value.Trim()));
+        }
+        catch (System.Xml.XmlException e)
+        {
+            throw new JobSchedulerException($"{output.Command} printed XML that could not be read: {e.Message}", e);
+        }
+    }
 
+    public override async Task<Dictionary<int, TaskAccounting>> AccountingAsync(string id, CancellationToken cancellationToken)
+    {
+        var records = new Dictionary<int, TaskAccounting>();
+        var output = await Command.RunAsync("qacct", new[] { "-j", id }, cancellationToken).ConfigureAwait(false);
+        if (output.ExitCode != 0)
+        {
+            // "job id N not found": no record yet, or a job deleted before it started.
             return records;
         }
 
-        public override async Task CancelAsync(IReadOnlyCollection<string> ids)
+        foreach (var block in output.StandardOutput.Split(new[] { "==============================================================" }, StringSplitOptions.RemoveEmptyEntries))
         {
-            if (ids.Count > 0)
+            var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var line in block.Split('\n'))
             {
-                // Errors are for jobs that ended meanwhile; what is still queued afterwards is checked by the caller.
-                await Command.RunAsync("qdel", ids).ConfigureAwait(false);
-            }
-        }
-
-        public override async Task<(int Total, int Used)?> SlotsAsync(CancellationToken cancellationToken)
-        {
-            // qstat -g c: CLUSTER QUEUE, CQLOAD, USED, RES, AVAIL, TOTAL, ... one line per cluster queue.
-            var output = await Command.RunAsync("qstat", new[] { "-g", "c" }, cancellationToken).ConfigureAwait(false);
-            if (output.ExitCode != 0)
-            {
-                return null;
-            }
-
-            int total = 0, used = 0;
-            foreach (var line in output.StandardOutput.Split('\n').SkipWhile(l => !l.StartsWith("---", StringComparison.Ordinal)).Skip(1))
-            {
-                var fields = line.Split(new[] { ' ', '\t' }, StringSplitOptions.RemoveEmptyEntries);
-                if (fields.Length >= 6 && ParseInt(fields[2]) is { } u && ParseInt(fields[5]) is { } t)
+                var parts = line.Trim().Split(new[] { ' ', '\t' }, 2, StringSplitOptions.RemoveEmptyEntries);
+                if (parts.Length == 2)
                 {
-                    used += u;
-                    total += t;
+                    fields[parts[0]] = parts[1].Trim();
                 }
             }
 
-            return (total, used);
-        }
-
-        public override string TaskId(string id, int task) => id + "." + task.ToString(CultureInfo.InvariantCulture);
-
-        /// <summary>qacct's <c>failed</c> says whether SGE stopped the job; <c>exit_status</c> is the job's own code (128 + n for signal n).</summary>
-        private static TaskAccounting Classify(string failed, int? exit, string? host)
-        {
-            var code = ParseInt(failed.Split(':')[0].Trim()) ?? 0;
-            if (code == 0)
+            if (!fields.TryGetValue("jobnumber", out var number) || number != id)
             {
-                return exit == 0
-                    ? new TaskAccounting(JobState.Succeeded, 0, host, null)
-                    : new TaskAccounting(JobState.Failed, exit, host, exit is { } e ? JobResult.DescribeExit(e) : "no exit status");
+                continue;
             }
 
-            // 37: the qmaster enforced h_rt; 100 with 137: killed (qdel or a signal); others: the job could not run.
-            return code == 37
-                ? new TaskAccounting(JobState.TimedOut, exit, host, "SGE stopped it at its time limit (h_rt)")
-                : new TaskAccounting(JobState.Failed, exit, host, $"SGE reports failed {failed}" + (exit is { } status ? $", {JobResult.DescribeExit(status)}" : ""));
+            var task = fields.TryGetValue("taskid", out var taskText) ? ParseInt(taskText) ?? 1 : 1;
+            var exit = fields.TryGetValue("exit_status", out var exitText) ? ParseInt(exitText.Split(' ')[0]) : null;
+            var failed = fields.TryGetValue("failed", out var failedText) ? failedText : "0";
+            var host = fields.TryGetValue("hostname", out var hostText) ? hostText : null;
+            records[task] = Classify(failed, exit, host);
         }
+
+        return records;
+    }
+
+    public override async Task CancelAsync(IReadOnlyCollection<string> ids)
+    {
+        if (ids.Count > 0)
+        {
+            // Errors are for jobs that ended meanwhile; what is still queued afterwards is checked by the caller.
+            await Command.RunAsync("qdel", ids).ConfigureAwait(false);
+        }
+    }
+
+    public override async Task<(int Total, int Used)?> SlotsAsync(CancellationToken cancellationToken)
+    {
+        // qstat -g c: CLUSTER QUEUE, CQLOAD, USED, RES, AVAIL, TOTAL, ... one line per cluster queue.
+        var output = await Command.RunAsync("qstat", new[] { "-g", "c" }, cancellationToken).ConfigureAwait(false);
+        if (output.ExitCode != 0)
+        {
+            return null;
+        }
+
+        int total = 0, used = 0;
+        foreach (var line in output.StandardOutput.Split('\n').SkipWhile(l => !l.StartsWith("---", StringComparison.Ordinal)).Skip(1))
+        {
+            var fields = line.Split(new[] { ' ', '\t' }, StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length >= 6 && ParseInt(fields[2]) is { } u && ParseInt(fields[5]) is { } t)
+            {
+                used += u;
+                total += t;
+            }
+        }
+
+        return (total, used);
+    }
+
+    public override string TaskId(string id, int task) => id + "." + task.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>qacct's <c>failed</c> says whether SGE stopped the job; <c>exit_status</c> is the job's own code (128 + n for signal n).</summary>
+    private static TaskAccounting Classify(string failed, int? exit, string? host)
+    {
+        var code = ParseInt(failed.Split(':')[0].Trim()) ?? 0;
+        if (code == 0)
+        {
+            return exit == 0
+                ? new TaskAccounting(JobState.Succeeded, 0, host, null)
+                : new TaskAccounting(JobState.Failed, exit, host, exit is { } e ? JobResult.DescribeExit(e) : "no exit status");
+        }
+
+        // 37: the qmaster enforced h_rt; 100 with 137: killed (qdel or a signal); others: the job could not run.
+        return code == 37
+            ? new TaskAccounting(JobState.TimedOut, exit, host, "SGE stopped it at its time limit (h_rt)")
+            : new TaskAccounting(JobState.Failed, exit, host, $"SGE reports failed {failed}" + (exit is { } status ? $", {JobResult.DescribeExit(status)}" : ""));
     }
 }

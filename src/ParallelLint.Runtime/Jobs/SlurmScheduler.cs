@@ -1,130 +1,124 @@
-using System;
-using System.Collections.Generic;
 using System.Globalization;
-using System.Linq;
-using System.Threading;
-using System.Threading.Tasks;
 
-namespace ParallelLint.Runtime.Jobs
+namespace ParallelLint.Runtime.Jobs;
+
+/// <summary>
+/// Slurm: <c>sbatch --parsable --array</c> with <c>--cpus-per-task</c>, <c>squeue</c> for what is queued,
+/// <c>sacct</c> for how tasks ended, <c>scancel</c> to cancel.
+/// </summary>
+internal sealed class SlurmScheduler : Scheduler
 {
-    /// <summary>
-    /// Slurm: <c>sbatch --parsable --array</c> with <c>--cpus-per-task</c>, <c>squeue</c> for what is queued,
-    /// <c>sacct</c> for how tasks ended, <c>scancel</c> to cancel.
-    /// </summary>
-    internal sealed class SlurmScheduler : Scheduler
+    public SlurmScheduler(JobExecutorOptions options)
+        : base("slurm", options)
     {
-        public SlurmScheduler(JobExecutorOptions options)
-            : base("slurm", options)
+    }
+
+    protected override string SubmitCommand => "sbatch";
+
+    // --parsable prints "12" or "12;cluster".
+    protected override string SubmittedId(string printed) => printed.Split(';')[0];
+
+    protected override List<string> SubmitArguments(GridSubmission submission)
+    {
+        var array = "1-" + submission.Count.ToString(CultureInfo.InvariantCulture) +
+                    (submission.MaxActive is { } maxActive ? "%" + maxActive.ToString(CultureInfo.InvariantCulture) : "");
+        var arguments = new List<string>
         {
+            "--parsable", "--job-name", SafeName(submission.Name), "--array", array,
+            "--cpus-per-task", submission.Cores.ToString(CultureInfo.InvariantCulture),
+            "--chdir", submission.Directory, "--output", System.IO.Path.Combine(submission.Directory, "slurm-%a.log"),
+        };
+        if (submission.TimeLimitSeconds is { } seconds)
+        {
+            arguments.AddRange(new[] { "--time", Seconds(seconds) });
         }
 
-        protected override string SubmitCommand => "sbatch";
-
-        // --parsable prints "12" or "12;cluster".
-        protected override string SubmittedId(string printed) => printed.Split(';')[0];
-
-        protected override List<string> SubmitArguments(GridSubmission submission)
+        if (Options.Queue is { } partition)
         {
-            var array = "1-" + submission.Count.ToString(CultureInfo.InvariantCulture) +
-                        (submission.MaxActive is { } maxActive ? "%" + maxActive.ToString(CultureInfo.InvariantCulture) : "");
-            var arguments = new List<string>
-            {
-                "--parsable", "--job-name", SafeName(submission.Name), "--array", array,
-                "--cpus-per-task", submission.Cores.ToString(CultureInfo.InvariantCulture),
-                "--chdir", submission.Directory, "--output", System.IO.Path.Combine(submission.Directory, "slurm-%a.log"),
-            };
-            if (submission.TimeLimitSeconds is { } seconds)
-            {
-                arguments.AddRange(new[] { "--time", Seconds(seconds) });
-            }
-
-            if (Options.Queue is { } partition)
-            {
-                arguments.AddRange(new[] { "--partition", partition });
-            }
-
-            return arguments;
+            arguments.AddRange(new[] { "--partition", partition });
         }
 
-        public override async Task<HashSet<string>> ActiveAsync(CancellationToken cancellationToken)
-        {
-            // %F: the array's job id for its tasks, the job id otherwise.
-            var output = await Command.RunAsync("squeue", new[] { "-h", "-a", "-o", "%F" }, cancellationToken).ConfigureAwait(false);
-            if (output.ExitCode != 0)
-            {
-                throw Unavailable(output);
-            }
+        return arguments;
+    }
 
-            return new HashSet<string>(output.StandardOutput.Split(new[] { '\n' }, StringSplitOptions.RemoveEmptyEntries).Select(line => line.Trim()));
+    public override async Task<HashSet<string>> ActiveAsync(CancellationToken cancellationToken)
+    {
+        // %F: the array's job id for its tasks, the job id otherwise.
+        var output = await Command.RunAsync("squeue", new[] { "-h", "-a", "-o", "%F" }, cancellationToken).ConfigureAwait(false);
+        if (output.ExitCode != 0)
+        {
+            throw Unavailable(output);
         }
 
-        public override async Task<Dictionary<int, TaskAccounting>> AccountingAsync(string id, CancellationToken cancellationToken)
+        return new HashSet<string>(output.StandardOutput.Split(new[] { '\n' }, StringSplitOptions.RemoveEmptyEntries).Select(line => line.Trim()));
+    }
+
+    public override async Task<Dictionary<int, TaskAccounting>> AccountingAsync(string id, CancellationToken cancellationToken)
+    {
+        var records = new Dictionary<int, TaskAccounting>();
+        var output = await Command.RunAsync("sacct", new[] { "-n", "-P", "-X", "-j", id, "-o", "JobID,State,ExitCode,NodeList" }, cancellationToken).ConfigureAwait(false);
+        if (output.ExitCode != 0)
         {
-            var records = new Dictionary<int, TaskAccounting>();
-            var output = await Command.RunAsync("sacct", new[] { "-n", "-P", "-X", "-j", id, "-o", "JobID,State,ExitCode,NodeList" }, cancellationToken).ConfigureAwait(false);
-            if (output.ExitCode != 0)
-            {
-                // Accounting disabled or slurmdbd unreachable: the markers are all there is.
-                return records;
-            }
-
-            foreach (var line in output.StandardOutput.Split(new[] { '\n' }, StringSplitOptions.RemoveEmptyEntries))
-            {
-                var fields = line.Trim().Split('|');
-
-                // Tasks read "12_3"; a finished array briefly shows as one row "12" before its tasks, and pending ones as "12_[4-6]".
-                if (fields.Length < 4 || !fields[0].StartsWith(id + "_", StringComparison.Ordinal) || ParseInt(fields[0].Substring(id.Length + 1)) is not { } task)
-                {
-                    continue;
-                }
-
-                if (Classify(fields[1], fields[2], fields[3]) is { } record)
-                {
-                    records[task] = record;
-                }
-            }
-
+            // Accounting disabled or slurmdbd unreachable: the markers are all there is.
             return records;
         }
 
-        public override async Task CancelAsync(IReadOnlyCollection<string> ids)
+        foreach (var line in output.StandardOutput.Split(new[] { '\n' }, StringSplitOptions.RemoveEmptyEntries))
         {
-            if (ids.Count > 0)
+            var fields = line.Trim().Split('|');
+
+            // Tasks read "12_3"; a finished array briefly shows as one row "12" before its tasks, and pending ones as "12_[4-6]".
+            if (fields.Length < 4 || !fields[0].StartsWith(id + "_", StringComparison.Ordinal) || ParseInt(fields[0].Substring(id.Length + 1)) is not { } task)
             {
-                await Command.RunAsync("scancel", ids).ConfigureAwait(false);
+                continue;
+            }
+
+            if (Classify(fields[1], fields[2], fields[3]) is { } record)
+            {
+                records[task] = record;
             }
         }
 
-        public override async Task<(int Total, int Used)?> SlotsAsync(CancellationToken cancellationToken)
-        {
-            // %C: CPUs allocated/idle/other/total.
-            var output = await Command.RunAsync("sinfo", new[] { "-h", "-o", "%C" }, cancellationToken).ConfigureAwait(false);
-            var fields = output.StandardOutput.Trim().Split('/');
-            return output.ExitCode == 0 && fields.Length == 4 && ParseInt(fields[0]) is { } used && ParseInt(fields[3]) is { } total
-                ? (total, used)
-                : null;
-        }
+        return records;
+    }
 
-        public override string TaskId(string id, int task) => id + "_" + task.ToString(CultureInfo.InvariantCulture);
-
-        private static TaskAccounting? Classify(string state, string exitCode, string host)
+    public override async Task CancelAsync(IReadOnlyCollection<string> ids)
+    {
+        if (ids.Count > 0)
         {
-            // ExitCode is "code:signal".
-            var parts = exitCode.Split(':');
-            var code = ParseInt(parts[0]);
-            var signal = parts.Length > 1 ? ParseInt(parts[1]) ?? 0 : 0;
-            int? exit = signal > 0 ? 128 + signal : code;
-            var name = state.Split(' ')[0];
-            return name switch
-            {
-                "COMPLETED" => new TaskAccounting(JobState.Succeeded, exit, host, null),
-                "FAILED" => new TaskAccounting(JobState.Failed, exit, host, exit is { } e ? JobResult.DescribeExit(e) : "failed"),
-                "OUT_OF_MEMORY" => new TaskAccounting(JobState.Failed, exit, host, "Slurm: out of memory"),
-                "CANCELLED" => new TaskAccounting(JobState.Cancelled, exit, host, "Slurm: " + state),
-                "TIMEOUT" or "DEADLINE" => new TaskAccounting(JobState.TimedOut, exit, host, "Slurm stopped it at its time limit"),
-                "NODE_FAIL" or "BOOT_FAIL" or "PREEMPTED" => new TaskAccounting(JobState.Lost, exit, host, "Slurm: " + state),
-                _ => null, // PENDING, RUNNING, REQUEUED...: not ended yet.
-            };
+            await Command.RunAsync("scancel", ids).ConfigureAwait(false);
         }
+    }
+
+    public override async Task<(int Total, int Used)?> SlotsAsync(CancellationToken cancellationToken)
+    {
+        // %C: CPUs allocated/idle/other/total.
+        var output = await Command.RunAsync("sinfo", new[] { "-h", "-o", "%C" }, cancellationToken).ConfigureAwait(false);
+        var fields = output.StandardOutput.Trim().Split('/');
+        return output.ExitCode == 0 && fields.Length == 4 && ParseInt(fields[0]) is { } used && ParseInt(fields[3]) is { } total
+            ? (total, used)
+            : null;
+    }
+
+    public override string TaskId(string id, int task) => id + "_" + task.ToString(CultureInfo.InvariantCulture);
+
+    private static TaskAccounting? Classify(string state, string exitCode, string host)
+    {
+        // ExitCode is "code:signal".
+        var parts = exitCode.Split(':');
+        var code = ParseInt(parts[0]);
+        var signal = parts.Length > 1 ? ParseInt(parts[1]) ?? 0 : 0;
+        int? exit = signal > 0 ? 128 + signal : code;
+        var name = state.Split(' ')[0];
+        return name switch
+        {
+            "COMPLETED" => new TaskAccounting(JobState.Succeeded, exit, host, null),
+            "FAILED" => new TaskAccounting(JobState.Failed, exit, host, exit is { } e ? JobResult.DescribeExit(e) : "failed"),
+            "OUT_OF_MEMORY" => new TaskAccounting(JobState.Failed, exit, host, "Slurm: out of memory"),
+            "CANCELLED" => new TaskAccounting(JobState.Cancelled, exit, host, "Slurm: " + state),
+            "TIMEOUT" or "DEADLINE" => new TaskAccounting(JobState.TimedOut, exit, host, "Slurm stopped it at its time limit"),
+            "NODE_FAIL" or "BOOT_FAIL" or "PREEMPTED" => new TaskAccounting(JobState.Lost, exit, host, "Slurm: " + state),
+            _ => null, // PENDING, RUNNING, REQUEUED...: not ended yet.
+        };
     }
 }

@@ -1,9 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
-using System.Threading.Tasks;
-using Microsoft.CodeAnalysis;
-using Xunit;
 using Xunit.Abstractions;
 
 namespace ParallelLint.Analyzers.Tests.Robustness;

@@ -1,7 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
-
 namespace ParallelLint.Analyzers.Tests.Robustness;
 
 /// <summary>One damaged variant of a corpus source; <see cref="Describe"/> is all it takes to make it again.</summary>

@@ -1,9 +1,5 @@
-using System.Collections.Generic;
-using System.Linq;
-using System.Threading.Tasks;
 using Microsoft.CodeAnalysis.CSharp;
 using ParallelLint.Analyzers.Tests.Verifiers;
-using Xunit;
 
 namespace ParallelLint.Analyzers.Tests.Robustness;
 

@@ -1,5 +1,3 @@
-using System.Threading.Tasks;
-using Xunit;
 using VerifyPL2004 = ParallelLint.Analyzers.Tests.Verifiers.Verify<ParallelLint.Analyzers.AsyncDelegateToParallelLoopAnalyzer>;
 
 namespace ParallelLint.Analyzers.Tests.Rules;

@@ -1,6 +1,4 @@
-using System.Threading.Tasks;
 using ParallelLint.CodeFixes;
-using Xunit;
 using VerifyPL2004 = ParallelLint.Analyzers.Tests.Verifiers.Verify<ParallelLint.Analyzers.AsyncDelegateToParallelLoopAnalyzer>;
 
 namespace ParallelLint.Analyzers.Tests.Rules;

@@ -1,6 +1,4 @@
-using System.Threading.Tasks;
 using ParallelLint.CodeFixes;
-using Xunit;
 using VerifyPL2006 = ParallelLint.Analyzers.Tests.Verifiers.Verify<ParallelLint.Analyzers.BodySerializedByLockAnalyzer>;
 
 namespace ParallelLint.Analyzers.Tests.Rules;

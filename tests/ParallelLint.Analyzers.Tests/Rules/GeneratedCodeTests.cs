@@ -1,5 +1,3 @@
-using System.Threading.Tasks;
-using Xunit;
 using VerifyPL1001 = ParallelLint.Analyzers.Tests.Verifiers.Verify<ParallelLint.Analyzers.NestedParallelConstructAnalyzer>;
 using VerifyPL1002 = ParallelLint.Analyzers.Tests.Verifiers.Verify<ParallelLint.Analyzers.HiddenNestedParallelismAnalyzer>;
 using VerifyPL2005 = ParallelLint.Analyzers.Tests.Verifiers.Verify<ParallelLint.Analyzers.LoopBodyTooSmallAnalyzer>;

@@ -1,13 +1,8 @@
-using System;
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
-using System.Linq;
-using System.Threading.Tasks;
-using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 using ParallelLint.Analyzers.Tests.Verifiers;
-using Xunit;
 using VerifyPL2001 = ParallelLint.Analyzers.Tests.Verifiers.Verify<ParallelLint.Analyzers.HardCodedDegreeAnalyzer>;
 
 namespace ParallelLint.Analyzers.Tests.Rules;

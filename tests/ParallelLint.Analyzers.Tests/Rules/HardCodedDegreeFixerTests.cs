@@ -1,6 +1,4 @@
-using System.Threading.Tasks;
 using ParallelLint.CodeFixes;
-using Xunit;
 using VerifyPL2001 = ParallelLint.Analyzers.Tests.Verifiers.Verify<ParallelLint.Analyzers.HardCodedDegreeAnalyzer>;
 
 namespace ParallelLint.Analyzers.Tests.Rules;

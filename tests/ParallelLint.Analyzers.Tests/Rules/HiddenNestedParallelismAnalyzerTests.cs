@@ -1,8 +1,4 @@
-using System.Linq;
-using System.Threading.Tasks;
-using Microsoft.CodeAnalysis.Testing;
 using ParallelLint.Analyzers.Tests.Verifiers;
-using Xunit;
 using VerifyPL1002 = ParallelLint.Analyzers.Tests.Verifiers.Verify<ParallelLint.Analyzers.HiddenNestedParallelismAnalyzer>;
 
 namespace ParallelLint.Analyzers.Tests.Rules;

@@ -1,6 +1,4 @@
-using System.Threading.Tasks;
 using ParallelLint.Analyzers.Tests.Verifiers;
-using Xunit;
 using VerifyPL1003 = ParallelLint.Analyzers.Tests.Verifiers.Verify<ParallelLint.Analyzers.LibraryThreadPoolAnalyzer>;
 
 namespace ParallelLint.Analyzers.Tests.Rules;

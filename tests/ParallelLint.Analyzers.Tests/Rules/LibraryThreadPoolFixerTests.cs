@@ -1,10 +1,7 @@
-using System.Threading.Tasks;
-using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Testing;
 using Microsoft.CodeAnalysis.Testing;
 using ParallelLint.Analyzers.Tests.Verifiers;
 using ParallelLint.CodeFixes;
-using Xunit;
 using VerifyPL1003 = ParallelLint.Analyzers.Tests.Verifiers.Verify<ParallelLint.Analyzers.LibraryThreadPoolAnalyzer>;
 
 namespace ParallelLint.Analyzers.Tests.Rules;

@@ -1,5 +1,3 @@
-using System.Threading.Tasks;
-using Xunit;
 using VerifyPL2005 = ParallelLint.Analyzers.Tests.Verifiers.Verify<ParallelLint.Analyzers.LoopBodyTooSmallAnalyzer>;
 
 namespace ParallelLint.Analyzers.Tests.Rules;

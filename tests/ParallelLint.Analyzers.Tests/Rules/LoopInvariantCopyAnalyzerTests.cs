@@ -1,13 +1,8 @@
-using System;
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
-using System.Linq;
-using System.Threading.Tasks;
-using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 using ParallelLint.Analyzers.Tests.Verifiers;
-using Xunit;
 using VerifyPL3002 = ParallelLint.Analyzers.Tests.Verifiers.Verify<ParallelLint.Analyzers.LoopInvariantCopyAnalyzer>;
 
 namespace ParallelLint.Analyzers.Tests.Rules;

@@ -1,10 +1,6 @@
-using System.Threading.Tasks;
-using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Testing;
 using Microsoft.CodeAnalysis.Testing;
-using ParallelLint.Analyzers.Tests.Verifiers;
 using ParallelLint.CodeFixes;
-using Xunit;
 using VerifyPL3002 = ParallelLint.Analyzers.Tests.Verifiers.Verify<ParallelLint.Analyzers.LoopInvariantCopyAnalyzer>;
 
 namespace ParallelLint.Analyzers.Tests.Rules;

@@ -1,8 +1,4 @@
-using System.Collections.Generic;
-using System.Linq;
-using System.Threading.Tasks;
 using ParallelLint.Analyzers.Tests.Verifiers;
-using Xunit;
 using VerifyPL1001 = ParallelLint.Analyzers.Tests.Verifiers.Verify<ParallelLint.Analyzers.NestedParallelConstructAnalyzer>;
 
 namespace ParallelLint.Analyzers.Tests.Rules;

@@ -1,7 +1,5 @@
-using System.Threading.Tasks;
-using ParallelLint.CodeFixes;
 using ParallelLint.Analyzers.Tests.Verifiers;
-using Xunit;
+using ParallelLint.CodeFixes;
 using VerifyPL1001 = ParallelLint.Analyzers.Tests.Verifiers.Verify<ParallelLint.Analyzers.NestedParallelConstructAnalyzer>;
 
 namespace ParallelLint.Analyzers.Tests.Rules;

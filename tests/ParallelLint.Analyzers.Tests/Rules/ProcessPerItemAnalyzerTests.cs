@@ -1,5 +1,3 @@
-using System.Threading.Tasks;
-using Xunit;
 using VerifyPL3001 = ParallelLint.Analyzers.Tests.Verifiers.Verify<ParallelLint.Analyzers.ProcessPerItemAnalyzer>;
 
 namespace ParallelLint.Analyzers.Tests.Rules;

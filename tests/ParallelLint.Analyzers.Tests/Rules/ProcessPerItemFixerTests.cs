@@ -1,6 +1,4 @@
-using System.Threading.Tasks;
 using ParallelLint.CodeFixes;
-using Xunit;
 using VerifyPL3001 = ParallelLint.Analyzers.Tests.Verifiers.Verify<ParallelLint.Analyzers.ProcessPerItemAnalyzer>;
 
 namespace ParallelLint.Analyzers.Tests.Rules;

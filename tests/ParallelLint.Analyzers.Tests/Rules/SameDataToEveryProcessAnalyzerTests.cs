@@ -1,14 +1,9 @@
-using System;
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
-using System.Linq;
-using System.Threading.Tasks;
-using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Testing;
 using ParallelLint.Analyzers.Tests.Verifiers;
-using Xunit;
 using VerifyPL3003 = ParallelLint.Analyzers.Tests.Verifiers.Verify<ParallelLint.Analyzers.SameDataToEveryProcessAnalyzer>;
 
 namespace ParallelLint.Analyzers.Tests.Rules;

@@ -1,7 +1,4 @@
-using System.Threading.Tasks;
-using ParallelLint.Analyzers.Tests.Verifiers;
 using ParallelLint.CodeFixes;
-using Xunit;
 using VerifyPL3003 = ParallelLint.Analyzers.Tests.Verifiers.Verify<ParallelLint.Analyzers.SameDataToEveryProcessAnalyzer>;
 
 namespace ParallelLint.Analyzers.Tests.Rules;

@@ -1,12 +1,8 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
-using System.Linq;
-using System.Threading.Tasks;
-using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 using ParallelLint.Analyzers.Tests.Verifiers;
-using Xunit;
 using VerifyPL2002 = ParallelLint.Analyzers.Tests.Verifiers.Verify<ParallelLint.Analyzers.UnboundedBlockingLoopAnalyzer>;
 
 namespace ParallelLint.Analyzers.Tests.Rules;

@@ -1,6 +1,4 @@
-using System.Threading.Tasks;
 using ParallelLint.CodeFixes;
-using Xunit;
 using VerifyPL2002 = ParallelLint.Analyzers.Tests.Verifiers.Verify<ParallelLint.Analyzers.UnboundedBlockingLoopAnalyzer>;
 
 namespace ParallelLint.Analyzers.Tests.Rules;

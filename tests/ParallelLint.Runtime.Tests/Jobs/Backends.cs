@@ -1,9 +1,6 @@
-using System;
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Linq;
 using ParallelLint.Runtime.Jobs;
-using Xunit;
 
 namespace ParallelLint.Runtime.Tests.Jobs;
 

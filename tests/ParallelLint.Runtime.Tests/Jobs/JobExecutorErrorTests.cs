@@ -1,12 +1,6 @@
-using System;
-using System.Collections.Generic;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using System.IO;
-using System.Linq;
-using System.Threading.Tasks;
 using ParallelLint.Runtime.Jobs;
-using Xunit;
 
 namespace ParallelLint.Runtime.Tests.Jobs;
 

@@ -1,12 +1,5 @@
-using System;
-using System.Collections.Generic;
 using System.Diagnostics;
-using System.IO;
-using System.Linq;
-using System.Threading;
-using System.Threading.Tasks;
 using ParallelLint.Runtime.Jobs;
-using Xunit;
 
 namespace ParallelLint.Runtime.Tests.Jobs;
 
