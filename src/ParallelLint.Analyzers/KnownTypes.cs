@@ -23,8 +23,9 @@ internal sealed class KnownTypes
     {
         this.compilation = compilation;
         referenced = new HashSet<string>(compilation.ReferencedAssemblyNames.Select(assembly => assembly.Name));
-        // The one place that resolves types by metadata name: every other lookup goes through Named.
+#pragma warning disable RS0030 // The one place that resolves types by metadata name: every other lookup goes through Named.
         lookUp = compilation.GetTypeByMetadataName;
+#pragma warning restore RS0030
 
         Parallel = Named("System.Threading.Tasks.Parallel");
         ParallelOptions = Named("System.Threading.Tasks.ParallelOptions");
