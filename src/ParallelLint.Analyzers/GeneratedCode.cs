@@ -17,6 +17,7 @@ internal static class GeneratedCode
     /// <summary>What every rule configures: generated code is not analyzed, and <see cref="Hides"/> filters the reports.</summary>
     public const GeneratedCodeAnalysisFlags Flags = GeneratedCodeAnalysisFlags.ReportDiagnostics;
 
+#pragma warning disable RS0030 // The one place that reports: every rule reports through these, past the generated-code filter.
     public static void Report(this OperationAnalysisContext context, Diagnostic diagnostic) =>
         Report(context.Compilation, diagnostic, context.ReportDiagnostic);
 
@@ -28,6 +29,7 @@ internal static class GeneratedCode
 
     public static void Report(this CompilationAnalysisContext context, Diagnostic diagnostic) =>
         Report(context.Compilation, diagnostic, context.ReportDiagnostic);
+#pragma warning restore RS0030
 
     private static void Report(Compilation compilation, Diagnostic diagnostic, System.Action<Diagnostic> report)
     {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 
 namespace ParallelLint.Analyzers;
@@ -11,30 +12,39 @@ internal sealed class KnownTypes
     // Looking a name up searches every referenced assembly: done once per compilation, for all the rules.
     private static readonly ConditionalWeakTable<Compilation, KnownTypes> Cache = new();
 
+    private readonly Compilation compilation;
+    private readonly HashSet<string> referenced;
+
+    // Every name resolved so far, misses (null) included: each is looked up once per compilation, whichever rule asks.
+    private readonly ConcurrentDictionary<string, INamedTypeSymbol?> named = new(System.StringComparer.Ordinal);
+    private readonly Func<string, INamedTypeSymbol?> lookUp;
+
     private KnownTypes(Compilation compilation)
     {
-        Parallel = compilation.GetTypeByMetadataName("System.Threading.Tasks.Parallel");
-        ParallelOptions = compilation.GetTypeByMetadataName("System.Threading.Tasks.ParallelOptions");
-        ParallelEnumerable = compilation.GetTypeByMetadataName("System.Linq.ParallelEnumerable");
-        Enumerable = compilation.GetTypeByMetadataName("System.Linq.Enumerable");
-        List = compilation.GetTypeByMetadataName("System.Collections.Generic.List`1");
-        Array = compilation.GetSpecialType(SpecialType.System_Array);
-        Task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task");
-        GenericTask = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task`1");
-        TaskFactory = compilation.GetTypeByMetadataName("System.Threading.Tasks.TaskFactory");
-        GenericTaskFactory = compilation.GetTypeByMetadataName("System.Threading.Tasks.TaskFactory`1");
-        Thread = compilation.GetTypeByMetadataName("System.Threading.Thread");
-        ThreadPool = compilation.GetTypeByMetadataName("System.Threading.ThreadPool");
-        Environment = compilation.GetTypeByMetadataName("System.Environment");
-        Process = compilation.GetTypeByMetadataName("System.Diagnostics.Process");
-        ProcessStartInfo = compilation.GetTypeByMetadataName("System.Diagnostics.ProcessStartInfo");
-        SemaphoreSlim = compilation.GetTypeByMetadataName("System.Threading.SemaphoreSlim");
-        GeneratedCodeAttribute = compilation.GetTypeByMetadataName("System.CodeDom.Compiler.GeneratedCodeAttribute");
+        this.compilation = compilation;
+        referenced = new HashSet<string>(compilation.ReferencedAssemblyNames.Select(assembly => assembly.Name));
+#pragma warning disable RS0030 // The one place that resolves types by metadata name: every other lookup goes through Named.
+        lookUp = compilation.GetTypeByMetadataName;
+#pragma warning restore RS0030
 
-        // Types of optional libraries are looked up only where the library is referenced (a miss searches everything).
-        var referenced = new HashSet<string>(compilation.ReferencedAssemblyNames.Select(assembly => assembly.Name));
-        INamedTypeSymbol? Optional(string assembly, string type) =>
-            referenced.Contains(assembly) || compilation.AssemblyName == assembly ? compilation.GetTypeByMetadataName(type) : null;
+        Parallel = Named("System.Threading.Tasks.Parallel");
+        ParallelOptions = Named("System.Threading.Tasks.ParallelOptions");
+        ParallelEnumerable = Named("System.Linq.ParallelEnumerable");
+        Enumerable = Named("System.Linq.Enumerable");
+        List = Named("System.Collections.Generic.List`1");
+        Array = compilation.GetSpecialType(SpecialType.System_Array);
+        Task = Named("System.Threading.Tasks.Task");
+        GenericTask = Named("System.Threading.Tasks.Task`1");
+        TaskFactory = Named("System.Threading.Tasks.TaskFactory");
+        GenericTaskFactory = Named("System.Threading.Tasks.TaskFactory`1");
+        Thread = Named("System.Threading.Thread");
+        ThreadPool = Named("System.Threading.ThreadPool");
+        Environment = Named("System.Environment");
+        Process = Named("System.Diagnostics.Process");
+        ProcessStartInfo = Named("System.Diagnostics.ProcessStartInfo");
+        SemaphoreSlim = Named("System.Threading.SemaphoreSlim");
+        GeneratedCodeAttribute = Named("System.CodeDom.Compiler.GeneratedCodeAttribute");
+
         DataflowBlockOptions = Optional("System.Threading.Tasks.Dataflow", "System.Threading.Tasks.Dataflow.ExecutionDataflowBlockOptions");
         ActionBlock = Optional("System.Threading.Tasks.Dataflow", "System.Threading.Tasks.Dataflow.ActionBlock`1");
         TransformBlock = Optional("System.Threading.Tasks.Dataflow", "System.Threading.Tasks.Dataflow.TransformBlock`2");
@@ -87,6 +97,43 @@ internal sealed class KnownTypes
 
     /// <summary>The attribute libraries put on members that run parallel work (read across assemblies).</summary>
     public INamedTypeSymbol? RunsParallelWorkAttribute { get; }
+
+    // Resolved on first use (through Named), for the few rules that need them: read them once, at compilation start.
+    public INamedTypeSymbol? CancellationToken => Named("System.Threading.CancellationToken");
+    public INamedTypeSymbol? Semaphore => Named("System.Threading.Semaphore");
+    public INamedTypeSymbol? Monitor => Named("System.Threading.Monitor");
+    public INamedTypeSymbol? Interlocked => Named("System.Threading.Interlocked");
+    public INamedTypeSymbol? Math => Named("System.Math");
+    public INamedTypeSymbol? MathF => Named("System.MathF");
+    public INamedTypeSymbol? Convert => Named("System.Convert");
+    public INamedTypeSymbol? Console => Named("System.Console");
+    public INamedTypeSymbol? Cloneable => Named("System.ICloneable");
+    public INamedTypeSymbol? StringBuilder => Named("System.Text.StringBuilder");
+    public INamedTypeSymbol? File => Named("System.IO.File");
+    public INamedTypeSymbol? Queryable => Named("System.Linq.IQueryable");
+    public INamedTypeSymbol? ParallelQuery => Named("System.Linq.ParallelQuery");
+    public INamedTypeSymbol? OrderedEnumerable => Named("System.Linq.IOrderedEnumerable`1");
+    public INamedTypeSymbol? AsyncEnumerable => Named("System.Collections.Generic.IAsyncEnumerable`1");
+    public INamedTypeSymbol? ImmutableArrayExtensions => Named("System.Linq.ImmutableArrayExtensions");
+
+    /// <summary>System.Text.Json's serializer, wherever it is (a reference or the framework): not gated like <see cref="Optional"/>.</summary>
+    public INamedTypeSymbol? JsonSerializer => Named("System.Text.Json.JsonSerializer");
+
+    /// <summary>
+    /// The type named <paramref name="metadataName"/> (null when missing or ambiguous), looked up once per compilation
+    /// whatever rule or catalogue asks: the only way the analyzers resolve a type by name. Thread-safe.
+    /// </summary>
+    public INamedTypeSymbol? Named(string metadataName) => named.GetOrAdd(metadataName, lookUp);
+
+    /// <summary>
+    /// <see cref="Named"/> for a library the compilation may not reference: looked up only when it references
+    /// <paramref name="assembly"/> or is that assembly, since a miss searches every reference.
+    /// </summary>
+    public INamedTypeSymbol? Optional(string assembly, string metadataName) =>
+        References(assembly) || compilation.AssemblyName == assembly ? Named(metadataName) : null;
+
+    /// <summary>True when the compilation references <paramref name="assembly"/> (by simple name).</summary>
+    public bool References(string assembly) => referenced.Contains(assembly);
 
     public bool IsDataflowBlock(ITypeSymbol? type) =>
         type is INamedTypeSymbol named &&

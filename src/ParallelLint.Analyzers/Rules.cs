@@ -123,5 +123,7 @@ internal static class Rules
         DiagnosticSeverity severity,
         string description,
         params string[] tags) =>
+#pragma warning disable RS0030 // The one factory of descriptors: every rule's category and help link come from here.
         new(id, title, messageFormat, Category, severity, isEnabledByDefault: true, description, HelpLink(id), tags);
+#pragma warning restore RS0030
 }

@@ -37,7 +37,8 @@ internal sealed class BlockingCalls
 
     private BlockingCalls(Compilation compilation)
     {
-        INamedTypeSymbol? Type(string name) => compilation.GetTypeByMetadataName(name);
+        var types = KnownTypes.Of(compilation);
+        INamedTypeSymbol? Type(string name) => types.Named(name);
         thread = Type("System.Threading.Thread");
         task = Type("System.Threading.Tasks.Task");
         genericTask = Type("System.Threading.Tasks.Task`1");

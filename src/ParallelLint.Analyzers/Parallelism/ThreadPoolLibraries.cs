@@ -24,10 +24,10 @@ internal sealed class ThreadPoolLibraries
 
     public ThreadPoolLibraries(Compilation compilation)
     {
-        // A name lookup searches every reference: only for the libraries this compilation references at all.
-        var referenced = new HashSet<string>(compilation.ReferencedAssemblyNames.Select(assembly => assembly.Name));
-        INamedTypeSymbol? Lookup(string assembly, string type) =>
-            referenced.Contains(assembly) ? compilation.GetTypeByMetadataName(type) : null;
+        // A name lookup searches every reference: only for the libraries this compilation references at all (unlike
+        // KnownTypes.Optional, not in the library's own compilation, whose internal pools are its own business).
+        var types = KnownTypes.Of(compilation);
+        INamedTypeSymbol? Lookup(string assembly, string type) => types.References(assembly) ? types.Named(type) : null;
 
         inferenceSession = Lookup("Microsoft.ML.OnnxRuntime", "Microsoft.ML.OnnxRuntime.InferenceSession");
         matrix = Lookup("MathNet.Numerics", "MathNet.Numerics.LinearAlgebra.Matrix`1");

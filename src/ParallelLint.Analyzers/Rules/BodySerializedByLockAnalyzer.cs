@@ -27,7 +27,7 @@ public sealed class BodySerializedByLockAnalyzer : DiagnosticAnalyzer
         {
             var types = KnownTypes.Of(start.Compilation);
             var constructs = new ParallelConstructs(types);
-            var monitor = start.Compilation.GetTypeByMetadataName("System.Threading.Monitor");
+            var monitor = types.Monitor;
             var blocks = BlockLocals.Of(start.Compilation);
             start.RegisterOperationAction(
                 context =>

@@ -38,7 +38,7 @@ public sealed class LoopBodyTooSmallAnalyzer : DiagnosticAnalyzer
             }
 
             var constructs = new ParallelConstructs(types);
-            var math = new[] { start.Compilation.GetTypeByMetadataName("System.Math"), start.Compilation.GetTypeByMetadataName("System.MathF") };
+            var math = new[] { types.Math, types.MathF };
             var blocks = BlockLocals.Of(start.Compilation);
             start.RegisterOperationAction(
                 context =>

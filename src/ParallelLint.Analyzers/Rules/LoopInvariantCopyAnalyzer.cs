@@ -198,6 +198,7 @@ public sealed class LoopInvariantCopyAnalyzer : DiagnosticAnalyzer
             "ToArray", "ToList", "ToHashSet", "ToDictionary", "ToLookup");
 
         private readonly Compilation compilation;
+        private readonly KnownTypes known;
         private readonly INamedTypeSymbol? enumerable;
         private readonly INamedTypeSymbol? immutableArrayExtensions;
         private readonly INamedTypeSymbol? jsonSerializer;
@@ -218,17 +219,18 @@ public sealed class LoopInvariantCopyAnalyzer : DiagnosticAnalyzer
         public CopyTypes(Compilation compilation)
         {
             this.compilation = compilation;
-            enumerable = compilation.GetTypeByMetadataName("System.Linq.Enumerable");
-            immutableArrayExtensions = compilation.GetTypeByMetadataName("System.Linq.ImmutableArrayExtensions");
-            jsonSerializer = compilation.GetTypeByMetadataName("System.Text.Json.JsonSerializer");
-            cloneable = compilation.GetTypeByMetadataName("System.ICloneable");
-            console = compilation.GetTypeByMetadataName("System.Console");
-            stringBuilder = compilation.GetTypeByMetadataName("System.Text.StringBuilder");
-            math = compilation.GetTypeByMetadataName("System.Math");
-            queryable = compilation.GetTypeByMetadataName("System.Linq.IQueryable");
-            parallelQuery = compilation.GetTypeByMetadataName("System.Linq.ParallelQuery");
-            asyncEnumerable = compilation.GetTypeByMetadataName("System.Collections.Generic.IAsyncEnumerable`1");
-            orderedEnumerable = compilation.GetTypeByMetadataName("System.Linq.IOrderedEnumerable`1");
+            known = KnownTypes.Of(compilation);
+            enumerable = known.Enumerable;
+            immutableArrayExtensions = known.ImmutableArrayExtensions;
+            jsonSerializer = known.JsonSerializer;
+            cloneable = known.Cloneable;
+            console = known.Console;
+            stringBuilder = known.StringBuilder;
+            math = known.Math;
+            queryable = known.Queryable;
+            parallelQuery = known.ParallelQuery;
+            asyncEnumerable = known.AsyncEnumerable;
+            orderedEnumerable = known.OrderedEnumerable;
             collections = Set(
                 "System.Collections.Generic.List`1", "System.Collections.Generic.HashSet`1", "System.Collections.Generic.Dictionary`2",
                 "System.Collections.Generic.Queue`1", "System.Collections.Generic.Stack`1", "System.Collections.Generic.SortedSet`1",
@@ -258,7 +260,7 @@ public sealed class LoopInvariantCopyAnalyzer : DiagnosticAnalyzer
             var builder = ImmutableHashSet.CreateBuilder<INamedTypeSymbol>(SymbolEqualityComparer.Default);
             foreach (var name in names)
             {
-                if (compilation.GetTypeByMetadataName(name) is { } type)
+                if (known.Named(name) is { } type)
                 {
                     builder.Add(type);
                 }

@@ -172,13 +172,11 @@ public sealed class SameDataToEveryProcessAnalyzer : DiagnosticAnalyzer
 
         public Serializers(Compilation compilation)
         {
-            var referenced = new HashSet<string>(compilation.ReferencedAssemblyNames.Select(assembly => assembly.Name));
-            INamedTypeSymbol? Optional(string assembly, string type) =>
-                referenced.Contains(assembly) || compilation.AssemblyName == assembly ? compilation.GetTypeByMetadataName(type) : null;
-            systemTextJson = Optional("System.Text.Json", "System.Text.Json.JsonSerializer");
-            newtonsoft = Optional("Newtonsoft.Json", "Newtonsoft.Json.JsonConvert");
-            convert = compilation.GetTypeByMetadataName("System.Convert");
-            file = compilation.GetTypeByMetadataName("System.IO.File");
+            var types = KnownTypes.Of(compilation);
+            systemTextJson = types.Optional("System.Text.Json", "System.Text.Json.JsonSerializer");
+            newtonsoft = types.Optional("Newtonsoft.Json", "Newtonsoft.Json.JsonConvert");
+            convert = types.Convert;
+            file = types.File;
         }
 
         /// <summary>The call's format when it serializes data (not only constants), with the arguments that carry the data.</summary>

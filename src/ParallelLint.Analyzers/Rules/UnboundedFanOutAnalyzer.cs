@@ -29,8 +29,8 @@ public sealed class UnboundedFanOutAnalyzer : DiagnosticAnalyzer
         {
             var types = KnownTypes.Of(start.Compilation);
             var constructs = new ParallelConstructs(types);
-            var semaphore = start.Compilation.GetTypeByMetadataName("System.Threading.Semaphore");
-            var interlocked = start.Compilation.GetTypeByMetadataName("System.Threading.Interlocked");
+            var semaphore = types.Semaphore;
+            var interlocked = types.Interlocked;
 
             // The locals of a block, gathered only for the rare blocks that start a task or thread.
             var blocks = BlockLocals.Of(start.Compilation);

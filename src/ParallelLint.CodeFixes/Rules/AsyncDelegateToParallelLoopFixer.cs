@@ -163,7 +163,7 @@ public sealed class AsyncDelegateToParallelLoopFixer : CodeFixProvider
     /// </summary>
     private static AnonymousFunctionExpressionSyntax PassToken(SemanticModel model, AnonymousFunctionExpressionSyntax function, string token, CancellationToken cancellation)
     {
-        var tokenType = model.Compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
+        var tokenType = KnownTypes.Of(model.Compilation).CancellationToken;
         var edits = new Dictionary<InvocationExpressionSyntax, ArgumentSyntax>();
         foreach (var awaitExpression in function.Body.DescendantNodesAndSelf(node => node == function.Body || node is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax))
                      .OfType<AwaitExpressionSyntax>())
