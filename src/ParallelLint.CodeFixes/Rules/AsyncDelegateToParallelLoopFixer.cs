@@ -34,7 +34,10 @@ public sealed class AsyncDelegateToParallelLoopFixer : CodeFixProvider
         {
             if (await FixAsync(context.Document, EquivalenceKey, diagnostic.Location.SourceSpan, null, diagnostic, context.CancellationToken).ConfigureAwait(false) is { } fixedDocument)
             {
-                var title = diagnostic.GetMessage().Contains("Parallel.Invoke") ? "Await Task.WhenAll of the async delegates" : "Await the async parallel loop";
+                var title = diagnostic.Properties.TryGetValue(AsyncDelegateToParallelLoopAnalyzer.ConstructProperty, out var construct) &&
+                            construct == AsyncDelegateToParallelLoopAnalyzer.Invoke
+                    ? "Await Task.WhenAll of the async delegates"
+                    : "Await the async parallel loop";
                 context.RegisterCodeFix(CodeAction.Create(title, _ => Task.FromResult(fixedDocument), EquivalenceKey), diagnostic);
             }
         }
