@@ -26,6 +26,7 @@ public sealed class ProcessPerItemFixer : RewriteFixer
     }
 
     /// <inheritdoc/>
+    /// <remarks>The analyzer's Shape property says which of the two shapes it found.</remarks>
     private protected override Task<Document?> FixAsync(Finding finding, string equivalenceKey, CancellationToken cancellation)
     {
         var (root, model) = (finding.Root, finding.Model);
@@ -33,7 +34,12 @@ public sealed class ProcessPerItemFixer : RewriteFixer
         var fixedRoot = finding.Node is InvocationExpressionSyntax node &&
                         model.GetOperation(node, cancellation) is IInvocationOperation invocation &&
                         ProcessStart.Recognize(invocation, types, locals: null) is { Invocation.Instance: null } start
-            ? InParallelBody(root, model, start, types) ?? AllThenWaitAll(root, start, types)
+            ? finding.Property(ProcessPerItemAnalyzer.ShapeProperty) switch
+            {
+                ProcessPerItemAnalyzer.ParallelShape => InParallelBody(root, model, start, types),
+                ProcessPerItemAnalyzer.FanOutShape => AllThenWaitAll(root, start, types),
+                _ => null,
+            }
             : null;
         return finding.CompleteAsync(fixedRoot, cancellation);
     }
