@@ -13,6 +13,15 @@ namespace ParallelLint.Analyzers;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class AsyncDelegateToParallelLoopAnalyzer : DiagnosticAnalyzer
 {
+    /// <summary>Diagnostic property: what the delegate is given to, <see cref="Loop"/> or <see cref="Invoke"/> (the fix's title says which).</summary>
+    internal const string ConstructProperty = "Construct";
+
+    /// <summary><c>Parallel.For</c> or <c>Parallel.ForEach</c>.</summary>
+    internal const string Loop = "Loop";
+
+    /// <summary><c>Parallel.Invoke</c>.</summary>
+    internal const string Invoke = "Invoke";
+
     /// <inheritdoc/>
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rules.AsyncDelegateToParallelLoop);
 
@@ -46,6 +55,7 @@ public sealed class AsyncDelegateToParallelLoopAnalyzer : DiagnosticAnalyzer
     private static void Analyze(OperationAnalysisContext context, IInvocationOperation invocation)
     {
         var loop = "Parallel." + invocation.TargetMethod.Name;
+        var properties = ImmutableDictionary<string, string?>.Empty.Add(ConstructProperty, invocation.TargetMethod.Name == "Invoke" ? Invoke : Loop);
         foreach (var argument in invocation.Arguments)
         {
             // Parallel.Invoke(params Action[]): the delegates are the elements of the (implicit) array.
@@ -53,17 +63,17 @@ public sealed class AsyncDelegateToParallelLoopAnalyzer : DiagnosticAnalyzer
             {
                 foreach (var element in initializer.ElementValues)
                 {
-                    Report(context, element, loop);
+                    Report(context, element, loop, properties);
                 }
             }
             else
             {
-                Report(context, argument.Value, loop);
+                Report(context, argument.Value, loop, properties);
             }
         }
     }
 
-    private static void Report(OperationAnalysisContext context, IOperation value, string loop)
+    private static void Report(OperationAnalysisContext context, IOperation value, string loop, ImmutableDictionary<string, string?> properties)
     {
         if (value.WalkDownConversion() is not IDelegateCreationOperation { Type: INamedTypeSymbol { DelegateInvokeMethod.ReturnsVoid: true } } creation)
         {
@@ -80,7 +90,7 @@ public sealed class AsyncDelegateToParallelLoopAnalyzer : DiagnosticAnalyzer
         };
         if (finding is { } found)
         {
-            context.Report(Diagnostic.Create(Rules.AsyncDelegateToParallelLoop, found.Where, found.What, loop));
+            context.Report(Diagnostic.Create(Rules.AsyncDelegateToParallelLoop, found.Where, properties, found.What, loop));
         }
     }
 

@@ -12,20 +12,12 @@ namespace ParallelLint.CodeFixes.Rewriting;
 /// </summary>
 internal static class SequentialFixAll
 {
-    /// <summary>Fixes one diagnostic, given the spans of its primary and (if any) additional location.</summary>
-    public delegate Task<Document?> FixOne(Document document, string equivalenceKey, TextSpan primary, TextSpan? additional, Diagnostic diagnostic, CancellationToken cancellation);
+    /// <summary>Fixes one diagnostic, given the nodes its primary and (if any) additional location mark in <paramref name="model"/>'s tree.</summary>
+    public delegate Task<Document?> FixOne(Document document, SemanticModel model, SyntaxNode node, SyntaxNode? additional, Diagnostic diagnostic, string equivalenceKey, CancellationToken cancellation);
 
-    /// <summary>The provider; <paramref name="locate"/> finds the node a span marks (<see cref="ConstructNode"/> by default).</summary>
-    public static FixAllProvider Create(FixOne fix, bool firstInTextFirst = false, Func<SyntaxNode, TextSpan, SyntaxNode?>? locate = null) =>
-        FixAllProvider.Create((context, document, diagnostics) => FixAllAsync(context, document, diagnostics, fix, firstInTextFirst, locate ?? ConstructNode));
-
-    /// <summary>The call, creation or operator a diagnostic span marks: the called member or created type lies inside it.</summary>
-    public static SyntaxNode? ConstructNode(SyntaxNode root, TextSpan span) =>
-        root.FullSpan.Contains(span)
-            ? root.FindNode(span, getInnermostNodeForTie: true)
-                .AncestorsAndSelf()
-                .FirstOrDefault(n => n is InvocationExpressionSyntax or BaseObjectCreationExpressionSyntax or BinaryExpressionSyntax)
-            : null;
+    /// <summary>The provider; <paramref name="locate"/> finds the node a diagnostic's span marks.</summary>
+    public static FixAllProvider Create(FixOne fix, Func<SyntaxNode, TextSpan, SyntaxNode?> locate, bool firstInTextFirst) =>
+        FixAllProvider.Create((context, document, diagnostics) => FixAllAsync(context, document, diagnostics, fix, firstInTextFirst, locate));
 
     private static async Task<Document?> FixAllAsync(
         FixAllContext context,
@@ -59,11 +51,12 @@ internal static class SequentialFixAll
         document = document.WithSyntaxRoot(root.ReplaceNodes(marks.Keys, (original, rewritten) => rewritten.WithAdditionalAnnotations(marks[original])));
         foreach (var (primary, additional, diagnostic) in work)
         {
-            var current = await document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-            var primarySpan = current?.GetAnnotatedNodes(primary).FirstOrDefault()?.Span;
-            var additionalSpan = additional is null ? null : current?.GetAnnotatedNodes(additional).FirstOrDefault()?.Span;
-            if (primarySpan is { } span &&
-                await fix(document, key, span, additionalSpan, diagnostic, context.CancellationToken).ConfigureAwait(false) is { } fixedDocument)
+            // A node an earlier fix replaced has lost its mark: that diagnostic is gone with it.
+            var model = await document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
+            if (model?.SyntaxTree.GetRoot(context.CancellationToken) is { } current &&
+                current.GetAnnotatedNodes(primary).FirstOrDefault() is { } node &&
+                await fix(document, model, node, additional is null ? null : current.GetAnnotatedNodes(additional).FirstOrDefault(), diagnostic, key, context.CancellationToken)
+                    .ConfigureAwait(false) is { } fixedDocument)
             {
                 document = fixedDocument;
             }

@@ -1,10 +1,7 @@
-using System.Collections.Immutable;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Simplification;
-using Microsoft.CodeAnalysis.Text;
 
 namespace ParallelLint.CodeFixes;
 
@@ -15,37 +12,26 @@ namespace ParallelLint.CodeFixes;
 /// <c>Parallel.Invoke</c> of parameterless async lambdas → <c>await Task.WhenAll(Task.Run(..), ..)</c>.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AsyncDelegateToParallelLoopFixer))]
-public sealed class AsyncDelegateToParallelLoopFixer : CodeFixProvider
+public sealed class AsyncDelegateToParallelLoopFixer : RewriteFixer
 {
     internal const string EquivalenceKey = "PL2004.AwaitAsyncLoop";
 
     private const string TokenName = "cancellationToken";
 
-    /// <inheritdoc/>
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.AsyncDelegateToParallelLoop);
-
-    /// <inheritdoc/>
-    public override FixAllProvider GetFixAllProvider() => SequentialFixAll.Create(FixAsync);
-
-    /// <inheritdoc/>
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    /// <summary>The fix for AsyncDelegateToParallelLoop's diagnostics.</summary>
+    public AsyncDelegateToParallelLoopFixer()
+        : base(RuleIds.AsyncDelegateToParallelLoop, new Fix(EquivalenceKey, finding =>
+            finding.Property(AsyncDelegateToParallelLoopAnalyzer.ConstructProperty) == AsyncDelegateToParallelLoopAnalyzer.Invoke
+                ? "Await Task.WhenAll of the async delegates"
+                : "Await the async parallel loop"))
     {
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (await FixAsync(context.Document, EquivalenceKey, diagnostic.Location.SourceSpan, null, diagnostic, context.CancellationToken).ConfigureAwait(false) is { } fixedDocument)
-            {
-                var title = diagnostic.GetMessage().Contains("Parallel.Invoke") ? "Await Task.WhenAll of the async delegates" : "Await the async parallel loop";
-                context.RegisterCodeFix(CodeAction.Create(title, _ => Task.FromResult(fixedDocument), EquivalenceKey), diagnostic);
-            }
-        }
     }
 
-    private static async Task<Document?> FixAsync(Document document, string key, TextSpan span, TextSpan? additional, Diagnostic diagnostic, CancellationToken cancellation)
+    /// <inheritdoc/>
+    private protected override async Task<Document?> FixAsync(Finding finding, string equivalenceKey, CancellationToken cancellation)
     {
-        var root = await document.GetSyntaxRootAsync(cancellation).ConfigureAwait(false);
-        var model = await document.GetSemanticModelAsync(cancellation).ConfigureAwait(false);
-        if (root is null || model is null ||
-            SequentialFixAll.ConstructNode(root, span) is not InvocationExpressionSyntax { Parent: ExpressionStatementSyntax } node ||
+        var model = finding.Model;
+        if (finding.Node is not InvocationExpressionSyntax { Parent: ExpressionStatementSyntax } node ||
             model.GetOperation(node, cancellation) is not IInvocationOperation invocation ||
             !KnownTypes.Is(invocation.TargetMethod.ContainingType, KnownTypes.Of(model.Compilation).Parallel) ||
             !Names.IsInAsyncFunction(node) ||
@@ -71,7 +57,7 @@ public sealed class AsyncDelegateToParallelLoopFixer : CodeFixProvider
             }
 
             var awaited = AwaitExpression(Token(SyntaxKind.AwaitKeyword).WithTrailingTrivia(Space), rewritten.WithoutTrivia()).WithTriviaFrom(node);
-            if (await FixedDocument.CompleteAsync(model, document.WithSyntaxRoot(root.ReplaceNode(node, awaited)), cancellation).ConfigureAwait(false) is { } fixedDocument)
+            if (await finding.CompleteAsync(finding.Root.ReplaceNode(node, awaited), cancellation).ConfigureAwait(false) is { } fixedDocument)
             {
                 return fixedDocument;
             }

@@ -1,7 +1,5 @@
 using System.Collections.Immutable;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.Text;
 
 namespace ParallelLint.CodeFixes;
 
@@ -12,40 +10,24 @@ namespace ParallelLint.CodeFixes;
 /// the lock is taken once per worker instead of once per item. Offered only where the result compiles.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(BodySerializedByLockFixer))]
-public sealed class BodySerializedByLockFixer : CodeFixProvider
+public sealed class BodySerializedByLockFixer : RewriteFixer
 {
     internal const string Key = "PL2006.ThreadLocalAccumulation";
 
-    /// <inheritdoc/>
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.BodySerializedByLock);
-
-    /// <inheritdoc/>
-    public override FixAllProvider GetFixAllProvider() =>
-        SequentialFixAll.Create((document, _, _, construct, _, cancellation) =>
-            construct is { } span ? FixAsync(document, span, cancellation) : Task.FromResult<Document?>(null));
-
-    /// <inheritdoc/>
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    /// <summary>The fix for BodySerializedByLock's diagnostics.</summary>
+    public BodySerializedByLockFixer()
+        : base(RuleIds.BodySerializedByLock, new Fix(Key, "Accumulate per thread, combine under the lock once per worker"))
     {
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (diagnostic.AdditionalLocations.FirstOrDefault() is { } construct &&
-                await FixAsync(context.Document, construct.SourceSpan, context.CancellationToken).ConfigureAwait(false) is { } fixedDocument)
-            {
-                context.RegisterCodeFix(
-                    CodeAction.Create("Accumulate per thread, combine under the lock once per worker", _ => Task.FromResult(fixedDocument), Key),
-                    diagnostic);
-            }
-        }
     }
 
-    private static async Task<Document?> FixAsync(Document document, TextSpan constructSpan, CancellationToken cancellation)
+    /// <inheritdoc/>
+    /// <remarks>The diagnostic marks the lock; its additional location, the parallel call that is rewritten.</remarks>
+    private protected override Task<Document?> FixAsync(Finding finding, string equivalenceKey, CancellationToken cancellation) =>
+        finding.CompleteAsync(finding.Additional is InvocationExpressionSyntax call ? Rewrite(finding.Root, finding.Model, call, cancellation) : null, cancellation);
+
+    private static SyntaxNode? Rewrite(SyntaxNode root, SemanticModel model, InvocationExpressionSyntax call, CancellationToken cancellation)
     {
-        var root = await document.GetSyntaxRootAsync(cancellation).ConfigureAwait(false);
-        var model = await document.GetSemanticModelAsync(cancellation).ConfigureAwait(false);
-        if (root is null || model is null ||
-            SequentialFixAll.ConstructNode(root, constructSpan) is not InvocationExpressionSyntax call ||
-            model.GetSymbolInfo(call, cancellation).Symbol is not IMethodSymbol { Name: "For" or "ForEach" } method ||
+        if (model.GetSymbolInfo(call, cancellation).Symbol is not IMethodSymbol { Name: "For" or "ForEach" } method ||
             !KnownTypes.Is(method.ContainingType, KnownTypes.Of(model.Compilation).Parallel) ||
             call.ArgumentList.Arguments.Count is not (2 or 3 or 4) ||
             call.ArgumentList.Arguments.Last() is not { NameColon: null, Expression: LambdaExpressionSyntax body } ||
@@ -77,7 +59,7 @@ public sealed class BodySerializedByLockFixer : CodeFixProvider
             .AddRange(new[] { Argument(init), Argument(step), Argument(combine) });
         var rewritten = call.WithArgumentList(call.ArgumentList.WithArguments(
             SeparatedList(arguments, Enumerable.Repeat(Token(SyntaxKind.CommaToken).WithTrailingTrivia(Space), arguments.Count - 1))));
-        return await FixedDocument.CompleteAsync(model, document.WithSyntaxRoot(root.ReplaceNode(call, rewritten)), cancellation).ConfigureAwait(false);
+        return root.ReplaceNode(call, rewritten);
     }
 
     /// <summary>The total is one variable for every iteration: a field (static or of <c>this</c>), or a local or parameter from outside.</summary>

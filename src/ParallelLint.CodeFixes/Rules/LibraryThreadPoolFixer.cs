@@ -1,10 +1,8 @@
 using System.Collections.Immutable;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Simplification;
-using Microsoft.CodeAnalysis.Text;
 using ParallelLint.Analyzers.Parallelism;
 
 namespace ParallelLint.CodeFixes;
@@ -14,60 +12,40 @@ namespace ParallelLint.CodeFixes;
 /// library's process-wide switch at the start of the member that runs the parallel loop (Math.NET Numerics, TorchSharp).
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(LibraryThreadPoolFixer))]
-public sealed class LibraryThreadPoolFixer : CodeFixProvider
+public sealed class LibraryThreadPoolFixer : RewriteFixer
 {
     internal const string EquivalenceKey = "PL1003.OneThread";
 
-    /// <inheritdoc/>
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.LibraryThreadPoolInParallelBody);
-
-    /// <inheritdoc/>
-    public override FixAllProvider GetFixAllProvider() => SequentialFixAll.Create(FixAsync);
-
-    /// <inheritdoc/>
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
-    {
-        foreach (var diagnostic in context.Diagnostics)
+    /// <summary>The fix for LibraryThreadPoolInParallelBody's diagnostics.</summary>
+    public LibraryThreadPoolFixer()
+        : base(RuleIds.LibraryThreadPoolInParallelBody, new Fix(EquivalenceKey, finding => Library(finding) switch
         {
-            var outer = diagnostic.AdditionalLocations.FirstOrDefault()?.SourceSpan;
-            if (await FixAsync(context.Document, EquivalenceKey, diagnostic.Location.SourceSpan, outer, diagnostic, context.CancellationToken).ConfigureAwait(false) is { } fixedDocument)
-            {
-                context.RegisterCodeFix(CodeAction.Create(Title(diagnostic), _ => Task.FromResult(fixedDocument), EquivalenceKey), diagnostic);
-            }
-        }
+            ThreadPoolLibrary.OnnxRuntime => "Set IntraOpNumThreads = 1",
+            ThreadPoolLibrary.MlNet => "Set NumberOfThreads = 1",
+            ThreadPoolLibrary.MathNetNumerics => "Call Control.UseSingleThread() first",
+            _ => "Call torch.set_num_threads(1) first",
+        }))
+    {
     }
 
-    private static string Title(Diagnostic diagnostic) => Library(diagnostic) switch
+    /// <inheritdoc/>
+    /// <remarks>The diagnostic marks the library call; its additional location, the parallel loop whose member gets the switch.</remarks>
+    private protected override Task<Document?> FixAsync(Finding finding, string equivalenceKey, CancellationToken cancellation)
     {
-        ThreadPoolLibrary.OnnxRuntime => "Set IntraOpNumThreads = 1",
-        ThreadPoolLibrary.MlNet => "Set NumberOfThreads = 1",
-        ThreadPoolLibrary.MathNetNumerics => "Call Control.UseSingleThread() first",
-        _ => "Call torch.set_num_threads(1) first",
-    };
-
-    private static async Task<Document?> FixAsync(Document document, string key, TextSpan call, TextSpan? outer, Diagnostic diagnostic, CancellationToken cancellation)
-    {
-        var root = await document.GetSyntaxRootAsync(cancellation).ConfigureAwait(false);
-        var model = await document.GetSemanticModelAsync(cancellation).ConfigureAwait(false);
-        if (root is null || model is null)
+        var (root, model) = (finding.Root, finding.Model);
+        var fixedRoot = Library(finding) switch
         {
-            return null;
-        }
-
-        var node = SequentialFixAll.ConstructNode(root, call);
-        var fixedRoot = Library(diagnostic) switch
-        {
-            ThreadPoolLibrary.OnnxRuntime when node is BaseObjectCreationExpressionSyntax session =>
+            ThreadPoolLibrary.OnnxRuntime when finding.Node is BaseObjectCreationExpressionSyntax session =>
                 SetInOptions(root, model, session, "SessionOptions", "IntraOpNumThreads", "Microsoft.ML.OnnxRuntime.SessionOptions", cancellation),
-            ThreadPoolLibrary.MlNet when node is InvocationExpressionSyntax trainer =>
+            ThreadPoolLibrary.MlNet when finding.Node is InvocationExpressionSyntax trainer =>
                 SetInOptions(root, model, trainer, typeName: null, "NumberOfThreads", optionsType: null, cancellation),
-            ThreadPoolLibrary.MathNetNumerics when outer is { } span =>
-                SwitchBefore(root, span, "MathNet.Numerics.Control.UseSingleThread()"),
-            ThreadPoolLibrary.TorchSharp when outer is { } span =>
-                SwitchBefore(root, span, "TorchSharp.torch.set_num_threads(1)"),
+            ThreadPoolLibrary.MathNetNumerics when finding.Additional is { } loop =>
+                SwitchBefore(root, loop, "MathNet.Numerics.Control.UseSingleThread()"),
+            ThreadPoolLibrary.TorchSharp when finding.Additional is { } loop =>
+                SwitchBefore(root, loop, "TorchSharp.torch.set_num_threads(1)"),
             _ => null,
         };
-        return fixedRoot is null ? null : await FixedDocument.CompleteAsync(model, document.WithSyntaxRoot(fixedRoot), cancellation).ConfigureAwait(false);
+        return finding.CompleteAsync(fixedRoot, cancellation);
     }
 
     /// <summary>
@@ -102,7 +80,7 @@ public sealed class LibraryThreadPoolFixer : CodeFixProvider
     }
 
     /// <summary>Inserts the library's process-wide single-thread switch at the start of the member that runs the parallel loop.</summary>
-    private static SyntaxNode? SwitchBefore(SyntaxNode root, TextSpan outer, string call)
+    private static SyntaxNode? SwitchBefore(SyntaxNode root, SyntaxNode loop, string call)
     {
         // Once the switch is anywhere in the document, every other finding of the library is fixed too.
         var text = call.Substring(call.LastIndexOf('.') + 1);
@@ -112,11 +90,10 @@ public sealed class LibraryThreadPoolFixer : CodeFixProvider
         }
 
         // The start of the member that runs the loop: one place, whichever of its findings is fixed first.
-        var loop = SequentialFixAll.ConstructNode(root, outer);
         // In top-level statements the first one is a member of the compilation unit: the switch goes in as a member too.
-        SyntaxNode? first = loop?.Ancestors().OfType<BlockSyntax>()
+        SyntaxNode? first = loop.Ancestors().OfType<BlockSyntax>()
             .LastOrDefault(b => b.Parent is BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or LocalFunctionStatementSyntax)?.Statements.FirstOrDefault();
-        if (first is null && loop?.FirstAncestorOrSelf<GlobalStatementSyntax>() is not null)
+        if (first is null && loop.FirstAncestorOrSelf<GlobalStatementSyntax>() is not null)
         {
             first = root.ChildNodes().OfType<GlobalStatementSyntax>().First();
         }
@@ -144,7 +121,6 @@ public sealed class LibraryThreadPoolFixer : CodeFixProvider
         }
     }
 
-    private static ThreadPoolLibrary? Library(Diagnostic diagnostic) =>
-        diagnostic.Properties.TryGetValue(LibraryThreadPoolAnalyzer.LibraryProperty, out var value) &&
-        System.Enum.TryParse<ThreadPoolLibrary>(value, out var library) ? library : null;
+    private static ThreadPoolLibrary? Library(Finding finding) =>
+        System.Enum.TryParse<ThreadPoolLibrary>(finding.Property(LibraryThreadPoolAnalyzer.LibraryProperty), out var library) ? library : null;
 }

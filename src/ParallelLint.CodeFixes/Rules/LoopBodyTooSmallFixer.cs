@@ -2,7 +2,6 @@ using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Simplification;
-using Microsoft.CodeAnalysis.Text;
 using ParallelLint.Analyzers.Parallelism;
 
 namespace ParallelLint.CodeFixes;
@@ -15,32 +14,26 @@ namespace ParallelLint.CodeFixes;
 /// inside a nested loop.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(LoopBodyTooSmallFixer))]
-public sealed class LoopBodyTooSmallFixer : OneRewriteFixer
+public sealed class LoopBodyTooSmallFixer : RewriteFixer
 {
     internal const string EquivalenceKey = "PL2005.PartitionRange";
 
     /// <summary>The fix for LoopBodyTooSmall's diagnostics.</summary>
     public LoopBodyTooSmallFixer()
-        : base(RuleIds.LoopBodyTooSmall, "Partition the range (Partitioner.Create) and loop over each chunk", EquivalenceKey)
+        : base(RuleIds.LoopBodyTooSmall, new Fix(EquivalenceKey, "Partition the range (Partitioner.Create) and loop over each chunk"))
     {
     }
 
     /// <inheritdoc/>
-    private protected override async Task<Document?> FixAsync(Document document, TextSpan span, CancellationToken cancellation)
-    {
-        var root = await document.GetSyntaxRootAsync(cancellation).ConfigureAwait(false);
-        var model = await document.GetSemanticModelAsync(cancellation).ConfigureAwait(false);
-        if (root is null || model is null ||
-            SequentialFixAll.ConstructNode(root, span) is not InvocationExpressionSyntax { Parent: ExpressionStatementSyntax } call ||
-            model.GetOperation(call, cancellation) is not IInvocationOperation invocation ||
-            LoopBodyTooSmallAnalyzer.Body(invocation) is not { Syntax: AnonymousFunctionExpressionSyntax lambda } function ||
-            Rewrite(call, invocation, function, lambda, model) is not { } partitioned)
-        {
-            return null;
-        }
-
-        return await FixedDocument.CompleteAsync(model, document.WithSyntaxRoot(root.ReplaceNode(call, partitioned)), cancellation).ConfigureAwait(false);
-    }
+    private protected override Task<Document?> FixAsync(Finding finding, string equivalenceKey, CancellationToken cancellation) =>
+        finding.CompleteAsync(
+            finding.Node is InvocationExpressionSyntax { Parent: ExpressionStatementSyntax } call &&
+            finding.Model.GetOperation(call, cancellation) is IInvocationOperation invocation &&
+            LoopBodyTooSmallAnalyzer.Body(invocation) is { Syntax: AnonymousFunctionExpressionSyntax lambda } function &&
+            Rewrite(call, invocation, function, lambda, finding.Model) is { } partitioned
+                ? finding.Root.ReplaceNode(call, partitioned)
+                : null,
+            cancellation);
 
     private static InvocationExpressionSyntax? Rewrite(
         InvocationExpressionSyntax call,

@@ -1,9 +1,6 @@
-using System.Collections.Immutable;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Operations;
-using Microsoft.CodeAnalysis.Text;
 using ParallelLint.Analyzers.Parallelism;
 
 namespace ParallelLint.CodeFixes;
@@ -18,37 +15,26 @@ namespace ParallelLint.CodeFixes;
 /// adding another, whether the copies are fixed one by one or all at once.
 /// </remarks>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(LoopInvariantCopyFixer))]
-public sealed class LoopInvariantCopyFixer : CodeFixProvider
+public sealed class LoopInvariantCopyFixer : RewriteFixer
 {
     internal const string EquivalenceKey = "PL3002.Hoist";
 
-    /// <inheritdoc/>
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.LoopInvariantCopy);
-
-    /// <inheritdoc/>
-    public override FixAllProvider GetFixAllProvider() =>
-        // First in the text first, as fixing one at a time would: a later copy may reuse a local an earlier fix hoisted.
-        SequentialFixAll.Create((document, _, copy, _, diagnostic, cancellation) => FixAsync(document, copy, diagnostic, cancellation), firstInTextFirst: true);
-
-    /// <inheritdoc/>
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    /// <summary>The fix for LoopInvariantCopy's diagnostics.</summary>
+    public LoopInvariantCopyFixer()
+        : base(RuleIds.LoopInvariantCopy, new Fix(EquivalenceKey, "Hoist the copy above the loop"))
     {
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (await FixAsync(context.Document, diagnostic.Location.SourceSpan, diagnostic, context.CancellationToken).ConfigureAwait(false) is { } fixedDocument)
-            {
-                context.RegisterCodeFix(CodeAction.Create("Hoist the copy above the loop", _ => Task.FromResult(fixedDocument), EquivalenceKey), diagnostic);
-            }
-        }
     }
 
-    private static async Task<Document?> FixAsync(Document document, TextSpan span, Diagnostic diagnostic, CancellationToken cancellation)
+    // First in the text first, as fixing one at a time would: a later copy may reuse a local an earlier fix hoisted.
+    private protected override bool FirstInTextFirst => true;
+
+    /// <inheritdoc/>
+    private protected override Task<Document?> FixAsync(Finding finding, string equivalenceKey, CancellationToken cancellation) =>
+        finding.CompleteAsync(Hoist(finding.Root, finding.Model, finding.Node, BaseName(finding), cancellation), cancellation);
+
+    private static SyntaxNode? Hoist(SyntaxNode root, SemanticModel model, SyntaxNode node, string baseName, CancellationToken cancellation)
     {
-        var root = await document.GetSyntaxRootAsync(cancellation).ConfigureAwait(false);
-        var model = await document.GetSemanticModelAsync(cancellation).ConfigureAwait(false);
-        if (root is null || model is null ||
-            SequentialFixAll.ConstructNode(root, span) is not ExpressionSyntax copy ||
-            model.GetOperation(copy, cancellation) is not { } operation)
+        if (node is not ExpressionSyntax copy || model.GetOperation(copy, cancellation) is not { } operation)
         {
             return null;
         }
@@ -68,22 +54,17 @@ public sealed class LoopInvariantCopyFixer : CodeFixProvider
 
         var anchor = statement.Parent is GlobalStatementSyntax global ? (SyntaxNode)global : statement;
         var hoisted = Hoisted(model, anchor, copy, cancellation);
-        var name = hoisted ?? Names.Unique(BaseName(diagnostic), model, statement.SpanStart, Names.EnclosingMember(statement, cancellation));
+        var name = hoisted ?? Names.Unique(baseName, model, statement.SpanStart, Names.EnclosingMember(statement, cancellation));
         var rewritten = statement.ReplaceNode(copy, IdentifierName(name).WithTriviaFrom(copy));
-        SyntaxNode fixedRoot;
         if (hoisted is not null)
         {
-            fixedRoot = root.ReplaceNode(statement, rewritten);
-        }
-        else
-        {
-            var (declaration, kept) = Declaration(name, copy, rewritten, NewLine(root, statement));
-            fixedRoot = anchor is GlobalStatementSyntax globalStatement
-                ? root.ReplaceNode(globalStatement, new SyntaxNode[] { GlobalStatement(declaration), globalStatement.WithStatement(kept) })
-                : root.ReplaceNode(statement, new SyntaxNode[] { declaration, kept });
+            return root.ReplaceNode(statement, rewritten);
         }
 
-        return await FixedDocument.CompleteAsync(model, document.WithSyntaxRoot(fixedRoot), cancellation).ConfigureAwait(false);
+        var (declaration, kept) = Declaration(name, copy, rewritten, NewLine(root, statement));
+        return anchor is GlobalStatementSyntax globalStatement
+            ? root.ReplaceNode(globalStatement, new SyntaxNode[] { GlobalStatement(declaration), globalStatement.WithStatement(kept) })
+            : root.ReplaceNode(statement, new SyntaxNode[] { declaration, kept });
     }
 
     /// <summary>
@@ -189,8 +170,8 @@ public sealed class LoopInvariantCopyFixer : CodeFixProvider
         return newLine.IsKind(SyntaxKind.EndOfLineTrivia) ? newLine : ElasticCarriageReturnLineFeed;
     }
 
-    private static string BaseName(Diagnostic diagnostic) =>
-        diagnostic.Properties.TryGetValue(LoopInvariantCopyAnalyzer.NameProperty, out var name) && name is not null &&
+    private static string BaseName(Finding finding) =>
+        finding.Property(LoopInvariantCopyAnalyzer.NameProperty) is { } name &&
         SyntaxFacts.IsValidIdentifier(name) && SyntaxFacts.GetKeywordKind(name) == SyntaxKind.None &&
         SyntaxFacts.GetContextualKeywordKind(name) == SyntaxKind.None
             ? name

@@ -3,7 +3,6 @@ using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Simplification;
-using Microsoft.CodeAnalysis.Text;
 using ParallelLint.Analyzers.Parallelism;
 
 namespace ParallelLint.CodeFixes;
@@ -16,36 +15,33 @@ namespace ParallelLint.CodeFixes;
 /// <c>ParallelOptions</c>. Offered only where the commands translate exactly and the result compiles.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ProcessPerItemFixer))]
-public sealed class ProcessPerItemFixer : OneRewriteFixer
+public sealed class ProcessPerItemFixer : RewriteFixer
 {
     internal const string Key = "PL3001.JobExecutor";
 
     /// <summary>The fix for ProcessPerItem's diagnostics.</summary>
     public ProcessPerItemFixer()
-        : base(RuleIds.ProcessPerItem, "Run the commands through the job executor, with bounded slots", Key)
+        : base(RuleIds.ProcessPerItem, new Fix(Key, "Run the commands through the job executor, with bounded slots"))
     {
     }
 
     /// <inheritdoc/>
-    private protected override async Task<Document?> FixAsync(Document document, TextSpan span, CancellationToken cancellation)
+    /// <remarks>The analyzer's Shape property says which of the two shapes it found.</remarks>
+    private protected override Task<Document?> FixAsync(Finding finding, string equivalenceKey, CancellationToken cancellation)
     {
-        var root = await document.GetSyntaxRootAsync(cancellation).ConfigureAwait(false);
-        var model = await document.GetSemanticModelAsync(cancellation).ConfigureAwait(false);
-        if (root is null || model is null ||
-            SequentialFixAll.ConstructNode(root, span) is not InvocationExpressionSyntax node ||
-            model.GetOperation(node, cancellation) is not IInvocationOperation invocation)
-        {
-            return null;
-        }
-
+        var (root, model) = (finding.Root, finding.Model);
         var types = KnownTypes.Of(model.Compilation);
-        if (ProcessStart.Recognize(invocation, types, locals: null) is not { Invocation.Instance: null } start)
-        {
-            return null;
-        }
-
-        var fixedRoot = InParallelBody(root, model, start, types) ?? AllThenWaitAll(root, start, types);
-        return fixedRoot is null ? null : await FixedDocument.CompleteAsync(model, document.WithSyntaxRoot(fixedRoot), cancellation).ConfigureAwait(false);
+        var fixedRoot = finding.Node is InvocationExpressionSyntax node &&
+                        model.GetOperation(node, cancellation) is IInvocationOperation invocation &&
+                        ProcessStart.Recognize(invocation, types, locals: null) is { Invocation.Instance: null } start
+            ? finding.Property(ProcessPerItemAnalyzer.ShapeProperty) switch
+            {
+                ProcessPerItemAnalyzer.ParallelShape => InParallelBody(root, model, start, types),
+                ProcessPerItemAnalyzer.FanOutShape => AllThenWaitAll(root, start, types),
+                _ => null,
+            }
+            : null;
+        return finding.CompleteAsync(fixedRoot, cancellation);
     }
 
     /// <summary>

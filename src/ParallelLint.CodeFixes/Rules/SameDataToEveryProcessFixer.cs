@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Simplification;
@@ -18,51 +16,31 @@ namespace ParallelLint.CodeFixes;
 /// offered, never applied silently by a build.
 /// </remarks>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(SameDataToEveryProcessFixer))]
-public sealed class SameDataToEveryProcessFixer : CodeFixProvider
+public sealed class SameDataToEveryProcessFixer : RewriteFixer
 {
     internal const string EquivalenceKey = "PL3003.StageOnce";
 
-    /// <inheritdoc/>
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.SameDataToEveryProcess);
-
-    /// <inheritdoc/>
-    public override FixAllProvider GetFixAllProvider() =>
-        // First in the text first (a second channel of the same data reuses the path staged for the first); the
-        // data and the per-item statement are marked as they are, not by their enclosing call.
-        SequentialFixAll.Create(
-            (document, _, data, owner, diagnostic, cancellation) => owner is { } ownerSpan && IsFixable(diagnostic)
-                ? FixAsync(document, data, ownerSpan, diagnostic, cancellation)
-                : Task.FromResult<Document?>(null),
-            firstInTextFirst: true,
-            locate: Node);
-
-    /// <inheritdoc/>
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    /// <summary>The fix for SameDataToEveryProcess's diagnostics.</summary>
+    public SameDataToEveryProcessFixer()
+        : base(RuleIds.SameDataToEveryProcess, new Fix(EquivalenceKey, finding => $"Stage '{Shorten(finding.Node.ToString())}' once and pass its path"))
     {
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (!IsFixable(diagnostic) || diagnostic.AdditionalLocations.FirstOrDefault() is not { } owner)
-            {
-                continue;
-            }
-
-            var fixedDocument = await FixAsync(context.Document, diagnostic.Location.SourceSpan, owner.SourceSpan, diagnostic, context.CancellationToken).ConfigureAwait(false);
-            if (fixedDocument is not null)
-            {
-                var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-                var data = root?.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true).ToString() ?? "the data";
-                context.RegisterCodeFix(
-                    CodeAction.Create($"Stage '{Shorten(data)}' once and pass its path", _ => Task.FromResult(fixedDocument), EquivalenceKey),
-                    diagnostic);
-            }
-        }
     }
 
-    private static bool IsFixable(Diagnostic diagnostic) =>
-        diagnostic.Properties.TryGetValue(SameDataToEveryProcessAnalyzer.ChannelProperty, out var channel) &&
-        channel is SameDataToEveryProcessAnalyzer.CommandLine or SameDataToEveryProcessAnalyzer.Environment &&
-        diagnostic.Properties.TryGetValue(SameDataToEveryProcessAnalyzer.DataProperty, out var data) &&
-        data is SameDataToEveryProcessAnalyzer.HoistedLocal or SameDataToEveryProcessAnalyzer.Inline;
+    // First in the text first: a second channel of the same data reuses the path staged for the first.
+    private protected override bool FirstInTextFirst => true;
+
+    /// <inheritdoc/>
+    /// <remarks>The data and the per-item statement (the additional location) as they are, not their enclosing call.</remarks>
+    private protected override SyntaxNode? Locate(SyntaxNode root, TextSpan span) =>
+        root.FullSpan.Contains(span) && root.FindNode(span, getInnermostNodeForTie: true) is { } node && node.Span == span ? node : null;
+
+    /// <inheritdoc/>
+    private protected override Task<Document?> FixAsync(Finding finding, string equivalenceKey, CancellationToken cancellation) =>
+        finding.CompleteAsync(IsFixable(finding) ? Stage(finding, cancellation) : null, cancellation);
+
+    private static bool IsFixable(Finding finding) =>
+        finding.Property(SameDataToEveryProcessAnalyzer.ChannelProperty) is SameDataToEveryProcessAnalyzer.CommandLine or SameDataToEveryProcessAnalyzer.Environment &&
+        finding.Property(SameDataToEveryProcessAnalyzer.DataProperty) is SameDataToEveryProcessAnalyzer.HoistedLocal or SameDataToEveryProcessAnalyzer.Inline;
 
     private static string Shorten(string text)
     {
@@ -70,22 +48,17 @@ public sealed class SameDataToEveryProcessFixer : CodeFixProvider
         return text.Length > 60 ? text.Substring(0, 57) + "..." : text;
     }
 
-    private static SyntaxNode? Node(SyntaxNode root, TextSpan span) =>
-        root.FullSpan.Contains(span) && root.FindNode(span, getInnermostNodeForTie: true) is { } node && node.Span == span ? node : null;
-
-    private static async Task<Document?> FixAsync(Document document, TextSpan dataSpan, TextSpan ownerSpan, Diagnostic diagnostic, CancellationToken cancellation)
+    private static SyntaxNode? Stage(Finding finding, CancellationToken cancellation)
     {
-        var root = await document.GetSyntaxRootAsync(cancellation).ConfigureAwait(false);
-        var model = await document.GetSemanticModelAsync(cancellation).ConfigureAwait(false);
-        if (root is null || model is null ||
-            Node(root, dataSpan) is not ExpressionSyntax data ||
-            Node(root, ownerSpan)?.FirstAncestorOrSelf<StatementSyntax>() is not { Parent: BlockSyntax block } statement ||
+        var (root, model) = (finding.Root, finding.Model);
+        if (finding.Node is not ExpressionSyntax data ||
+            finding.Additional?.FirstAncestorOrSelf<StatementSyntax>() is not { Parent: BlockSyntax block } statement ||
             !statement.Span.Contains(data.Span))
         {
             return null;
         }
 
-        var inline = diagnostic.Properties.TryGetValue(SameDataToEveryProcessAnalyzer.DataProperty, out var kind) && kind == SameDataToEveryProcessAnalyzer.Inline;
+        var inline = finding.Property(SameDataToEveryProcessAnalyzer.DataProperty) == SameDataToEveryProcessAnalyzer.Inline;
         if (!inline && data is not IdentifierNameSyntax)
         {
             return null;
@@ -96,37 +69,32 @@ public sealed class SameDataToEveryProcessFixer : CodeFixProvider
 
         // A path already staged for the same data right before this statement (another channel): reuse it.
         var path = Staged(block, statement, value, anyPreceding: !inline && !bytes);
-        SyntaxNode fixedRoot;
         if (path is not null)
         {
-            fixedRoot = root.ReplaceNode(data, IdentifierName(path).WithTriviaFrom(data));
-        }
-        else
-        {
-            var stem = Stem(data, inline);
-            path = Names.Unique(Camel(stem) + "Path", model, statement.SpanStart, Names.EnclosingMember(statement, cancellation));
-            var extension = diagnostic.Properties.TryGetValue(SameDataToEveryProcessAnalyzer.ExtensionProperty, out var known) && known is { Length: > 0 }
-                ? known
-                : bytes ? "bin" : "txt";
-            var staging = KnownTypes.Of(model.Compilation).JobExecutor is not null
-                ? StageWithRuntime(path, Camel(FileName(stem)) + "." + extension, value)
-                : StageInTemporaryFile(path, value, bytes);
-
-            // The staging takes the statement's leading trivia (comments stay first); every line keeps its indentation.
-            var indentation = Indentation(statement);
-            var newLine = statement.GetTrailingTrivia().LastOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
-            var endOfLine = newLine == default ? ElasticLineFeed : newLine;
-            var inserted = staging
-                .Select((s, index) => s
-                    .WithLeadingTrivia(index == 0 ? statement.GetLeadingTrivia() : indentation)
-                    .WithTrailingTrivia(endOfLine)
-                    .WithAdditionalAnnotations(Formatter.Annotation))
-                .ToList();
-            var rewritten = statement.ReplaceNode(data, IdentifierName(path).WithTriviaFrom(data)).WithLeadingTrivia(indentation);
-            fixedRoot = root.ReplaceNode(statement, inserted.Append(rewritten));
+            return root.ReplaceNode(data, IdentifierName(path).WithTriviaFrom(data));
         }
 
-        return await FixedDocument.CompleteAsync(model, document.WithSyntaxRoot(fixedRoot), cancellation).ConfigureAwait(false);
+        var stem = Stem(data, inline);
+        path = Names.Unique(Camel(stem) + "Path", model, statement.SpanStart, Names.EnclosingMember(statement, cancellation));
+        var extension = finding.Property(SameDataToEveryProcessAnalyzer.ExtensionProperty) is { Length: > 0 } known
+            ? known
+            : bytes ? "bin" : "txt";
+        var staging = KnownTypes.Of(model.Compilation).JobExecutor is not null
+            ? StageWithRuntime(path, Camel(FileName(stem)) + "." + extension, value)
+            : StageInTemporaryFile(path, value, bytes);
+
+        // The staging takes the statement's leading trivia (comments stay first); every line keeps its indentation.
+        var indentation = Indentation(statement);
+        var newLine = statement.GetTrailingTrivia().LastOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
+        var endOfLine = newLine == default ? ElasticLineFeed : newLine;
+        var inserted = staging
+            .Select((s, index) => s
+                .WithLeadingTrivia(index == 0 ? statement.GetLeadingTrivia() : indentation)
+                .WithTrailingTrivia(endOfLine)
+                .WithAdditionalAnnotations(Formatter.Annotation))
+            .ToList();
+        var rewritten = statement.ReplaceNode(data, IdentifierName(path).WithTriviaFrom(data)).WithLeadingTrivia(indentation);
+        return root.ReplaceNode(statement, inserted.Append(rewritten));
     }
 
     /// <summary><c>var path = JobExecutor.Local().Stage("name", value);</c></summary>

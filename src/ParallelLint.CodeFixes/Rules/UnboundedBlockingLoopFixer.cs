@@ -1,9 +1,6 @@
-using System.Collections.Immutable;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.Operations;
 using Microsoft.CodeAnalysis.Simplification;
-using Microsoft.CodeAnalysis.Text;
 using ParallelLint.Analyzers.Parallelism;
 
 namespace ParallelLint.CodeFixes;
@@ -14,52 +11,30 @@ namespace ParallelLint.CodeFixes;
 /// options, or in the initializer of an options local created in the same method. Options from elsewhere get no fix.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UnboundedBlockingLoopFixer))]
-public sealed class UnboundedBlockingLoopFixer : CodeFixProvider
+public sealed class UnboundedBlockingLoopFixer : RewriteFixer
 {
     internal const string EquivalenceKey = "PL2002.BoundByCores";
 
-    /// <inheritdoc/>
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.UnboundedBlockingLoop);
-
-    /// <inheritdoc/>
-    public override FixAllProvider GetFixAllProvider() => SequentialFixAll.Create(FixAsync);
-
-    /// <inheritdoc/>
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    /// <summary>The fix for UnboundedBlockingLoop's diagnostics.</summary>
+    public UnboundedBlockingLoopFixer()
+        : base(RuleIds.UnboundedBlockingLoop, new Fix(EquivalenceKey, "Bound the loop by the available cores"))
     {
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (await FixAsync(context.Document, EquivalenceKey, diagnostic.Location.SourceSpan, null, diagnostic, context.CancellationToken).ConfigureAwait(false) is { } fixedDocument)
-            {
-                context.RegisterCodeFix(CodeAction.Create("Bound the loop by the available cores", _ => Task.FromResult(fixedDocument), EquivalenceKey), diagnostic);
-            }
-        }
     }
 
-    private static async Task<Document?> FixAsync(Document document, string key, TextSpan span, TextSpan? additional, Diagnostic diagnostic, CancellationToken cancellation)
+    /// <inheritdoc/>
+    private protected override Task<Document?> FixAsync(Finding finding, string equivalenceKey, CancellationToken cancellation)
     {
-        var root = await document.GetSyntaxRootAsync(cancellation).ConfigureAwait(false);
-        var model = await document.GetSemanticModelAsync(cancellation).ConfigureAwait(false);
-        if (root is null || model is null ||
-            SequentialFixAll.ConstructNode(root, span) is not InvocationExpressionSyntax node ||
-            model.GetOperation(node, cancellation) is not IInvocationOperation invocation)
-        {
-            return null;
-        }
-
-        var types = KnownTypes.Of(model.Compilation);
-        var constructs = new ParallelConstructs(types);
-        if (constructs.Recognize(invocation) is not { Kind: ConstructKind.ParallelFor or ConstructKind.ParallelForEach } loop)
-        {
-            return null;
-        }
-
+        var types = KnownTypes.Of(finding.Model.Compilation);
         var degree = (types.Cores is null
                 ? ParseExpression("System.Environment.ProcessorCount")
                 : ParseExpression("ParallelLint.Runtime.Cores.Available"))
             .WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
-        var fixedRoot = Bound(root, node, loop, degree);
-        return fixedRoot is null ? null : await FixedDocument.CompleteAsync(model, document.WithSyntaxRoot(fixedRoot), cancellation).ConfigureAwait(false);
+        var fixedRoot = finding.Node is InvocationExpressionSyntax node &&
+                        finding.Model.GetOperation(node, cancellation) is IInvocationOperation invocation &&
+                        new ParallelConstructs(types).Recognize(invocation) is { Kind: ConstructKind.ParallelFor or ConstructKind.ParallelForEach } loop
+            ? Bound(finding.Root, node, loop, degree)
+            : null;
+        return finding.CompleteAsync(fixedRoot, cancellation);
     }
 
     private static SyntaxNode? Bound(SyntaxNode root, InvocationExpressionSyntax node, ParallelConstruct loop, ExpressionSyntax degree)

@@ -2,7 +2,6 @@ using System.Collections.Immutable;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Simplification;
-using Microsoft.CodeAnalysis.Text;
 
 namespace ParallelLint.CodeFixes;
 
@@ -14,7 +13,7 @@ namespace ParallelLint.CodeFixes;
 /// items' order (runtime only). Loops that collect tasks get no fix. Offered only where the result compiles.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UnboundedFanOutFixer))]
-public sealed class UnboundedFanOutFixer : OneRewriteFixer
+public sealed class UnboundedFanOutFixer : RewriteFixer
 {
     internal const string Key = "PL2003.BoundedLoop";
 
@@ -22,16 +21,15 @@ public sealed class UnboundedFanOutFixer : OneRewriteFixer
 
     /// <summary>The fix for UnboundedFanOut's diagnostics.</summary>
     public UnboundedFanOutFixer()
-        : base(RuleIds.UnboundedFanOut, "Run the items through a loop bounded by the cores", Key)
+        : base(RuleIds.UnboundedFanOut, new Fix(Key, "Run the items through a loop bounded by the cores"))
     {
     }
 
     /// <inheritdoc/>
-    private protected override async Task<Document?> FixAsync(Document document, TextSpan span, CancellationToken cancellation)
+    private protected override async Task<Document?> FixAsync(Finding finding, string equivalenceKey, CancellationToken cancellation)
     {
-        var root = await document.GetSyntaxRootAsync(cancellation).ConfigureAwait(false);
-        var model = await document.GetSemanticModelAsync(cancellation).ConfigureAwait(false);
-        if (root is null || model is null || SequentialFixAll.ConstructNode(root, span) is not InvocationExpressionSyntax run)
+        var model = finding.Model;
+        if (finding.Node is not InvocationExpressionSyntax run)
         {
             return null;
         }
@@ -94,8 +92,8 @@ public sealed class UnboundedFanOutFixer : OneRewriteFixer
                 ArgumentList(SeparatedList(new[] { Argument(source.WithoutTrivia()), Argument(Lambda(work, item, token, body)) })));
         }
 
-        var fixedRoot = root.ReplaceNode(whenAll, replacement.WithTriviaFrom(whenAll).WithAdditionalAnnotations(Formatter.Annotation));
-        return await FixedDocument.CompleteAsync(model, document.WithSyntaxRoot(fixedRoot), cancellation).ConfigureAwait(false);
+        var fixedRoot = finding.Root.ReplaceNode(whenAll, replacement.WithTriviaFrom(whenAll).WithAdditionalAnnotations(Formatter.Annotation));
+        return await finding.CompleteAsync(fixedRoot, cancellation).ConfigureAwait(false);
     }
 
     private static string? ItemName(LambdaExpressionSyntax lambda) => lambda switch

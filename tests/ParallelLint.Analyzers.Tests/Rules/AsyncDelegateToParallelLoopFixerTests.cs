@@ -151,6 +151,15 @@ public class AsyncDelegateToParallelLoopFixerTests
         }
         """);
 
+    [Theory]
+    [InlineData("Parallel.ForEach(urls, {|PL2004:async|} url => await Task.Delay(1));", "await Parallel.ForEachAsync(urls, async (url, cancellationToken) => await Task.Delay(1, cancellationToken));", "Await the async parallel loop")]
+    [InlineData("Parallel.Invoke({|PL2004:async|} () => await Task.Delay(1));", "await Task.WhenAll(Task.Run(async () => await Task.Delay(1)));", "Await Task.WhenAll of the async delegates")]
+    public Task The_title_names_the_construct(string statement, string fixedStatement, string title) => VerifyPL2004.CodeFix<AsyncDelegateToParallelLoopFixer>(
+        Code($"async Task Run()\n{{\n    {statement}\n}}"),
+        Code($"async Task Run()\n{{\n    {fixedStatement}\n}}"),
+        AsyncDelegateToParallelLoopFixer.EquivalenceKey,
+        title: title);
+
     [Fact]
     public Task Parallel_Invoke_mixing_sync_actions_gets_no_fix() => NoFix("""
         async Task Refresh()

@@ -38,7 +38,8 @@ public static class Verify<TAnalyzer>
         int? fixAllIterations = null,
         CodeFixTestBehaviors behaviors = CodeFixTestBehaviors.None,
         bool withLibraries = false,
-        DiagnosticResult[]? remaining = null)
+        DiagnosticResult[]? remaining = null,
+        string? title = null)
         where TCodeFix : CodeFixProvider, new()
     {
         var test = new CodeFixTest<TCodeFix>
@@ -48,6 +49,11 @@ public static class Verify<TAnalyzer>
             CodeActionEquivalenceKey = equivalenceKey,
             CodeFixTestBehaviors = behaviors,
         };
+        if (title is not null)
+        {
+            test.CodeActionVerifier = (action, verifier) => verifier.Equal(title, action.Title);
+        }
+
         if (fixAllIterations is { } count)
         {
             test.NumberOfFixAllIterations = count;
