@@ -30,6 +30,9 @@ public sealed class SameDataToEveryProcessAnalyzer : DiagnosticAnalyzer
     /// <summary>Diagnostic property: the file extension that suits the data (<c>json</c>, <c>txt</c>, <c>bin</c>).</summary>
     internal const string ExtensionProperty = "Extension";
 
+    /// <summary>Diagnostic property: what the fix appends to the flag that carried the data (<c>parallellint.path_flag_suffix</c>).</summary>
+    internal const string PathFlagSuffixProperty = "PathFlagSuffix";
+
     internal const string CommandLine = "command line";
     internal const string Environment = "environment";
     internal const string StandardInput = "standard input";
@@ -76,7 +79,7 @@ public sealed class SameDataToEveryProcessAnalyzer : DiagnosticAnalyzer
                     if (ProcessStart.Recognize(invocation, types, facts.Locals) is { } process &&
                         process.PerItem(constructs, facts.Locals) is { } perItem)
                     {
-                        new Search(process, perItem.Body, perItem.Owner, facts, serializers.Value, types).Report(diagnostic => block.Report(diagnostic));
+                        new Search(process, perItem.Body, perItem.Owner, facts, serializers.Value, types).Report(block.Options, diagnostic => block.Report(diagnostic));
                     }
                 }
             });
@@ -314,9 +317,10 @@ public sealed class SameDataToEveryProcessAnalyzer : DiagnosticAnalyzer
             tree = body.Syntax.SyntaxTree;
         }
 
-        public void Report(Action<Diagnostic> report)
+        public void Report(AnalyzerOptions options, Action<Diagnostic> report)
         {
             CollectChannels();
+            string? suffix = null;
             foreach (var (channel, value) in values)
             {
                 foreach (var part in Parts(value, depth: 0))
@@ -336,7 +340,8 @@ public sealed class SameDataToEveryProcessAnalyzer : DiagnosticAnalyzer
                             ImmutableDictionary<string, string?>.Empty
                                 .Add(ChannelProperty, channel)
                                 .Add(DataProperty, finding.Data)
-                                .Add(ExtensionProperty, finding.Format switch { Format.Json => "json", Format.Bytes => "bin", _ => "txt" }),
+                                .Add(ExtensionProperty, finding.Format switch { Format.Json => "json", Format.Bytes => "bin", _ => "txt" })
+                                .Add(PathFlagSuffixProperty, suffix ??= RuleOptions.PathFlagSuffix(options, tree)),
                             channel,
                             Collapse(part.Syntax.ToString())));
                     }

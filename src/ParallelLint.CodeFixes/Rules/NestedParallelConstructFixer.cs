@@ -39,7 +39,7 @@ public sealed class NestedParallelConstructFixer : RewriteFixer
     }
 
     /// <summary>The construct whose call or creation the node is (the diagnostic's location convention).</summary>
-    private static ParallelConstruct? Construct(SemanticModel model, SyntaxNode? node, ParallelConstructs constructs, CancellationToken cancellation) =>
+    internal static ParallelConstruct? Construct(SemanticModel model, SyntaxNode? node, ParallelConstructs constructs, CancellationToken cancellation) =>
         node is not null &&
         model.GetOperation(node, cancellation) is { } operation &&
         constructs.Recognize(operation) is { } construct &&

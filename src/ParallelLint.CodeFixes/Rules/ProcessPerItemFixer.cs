@@ -37,7 +37,7 @@ public sealed class ProcessPerItemFixer : RewriteFixer
             ? finding.Property(ProcessPerItemAnalyzer.ShapeProperty) switch
             {
                 ProcessPerItemAnalyzer.ParallelShape => InParallelBody(root, model, start, types),
-                ProcessPerItemAnalyzer.FanOutShape => AllThenWaitAll(root, start, types),
+                ProcessPerItemAnalyzer.FanOutShape => AllThenWaitAll(root, model, start, types, cancellation),
                 _ => null,
             }
             : null;
@@ -108,8 +108,9 @@ public sealed class ProcessPerItemFixer : RewriteFixer
     /// <summary>
     /// <c>var ps = items.Select(x => Process.Start(..)).ToList();</c> and later <c>foreach (var p in ps) p.WaitForExit();</c>
     /// become <c>var ps = JobExecutor.Local().RunAllAsync(items.Select(x => new Job(..)))</c>, awaited, with the waits removed.
+    /// Without the waits, the same, where nothing after it touches a process: the jobs have ended by then.
     /// </summary>
-    private static SyntaxNode? AllThenWaitAll(SyntaxNode root, ProcessStart start, KnownTypes types)
+    private static SyntaxNode? AllThenWaitAll(SyntaxNode root, SemanticModel model, ProcessStart start, KnownTypes types, CancellationToken cancellation)
     {
         if (types.JobExecutor is null ||
             Unsuppressed(start.Invocation.Syntax).Parent is not (LambdaExpressionSyntax { Parent: ArgumentSyntax { Parent: ArgumentListSyntax { Parent: InvocationExpressionSyntax select } } } startLambda) ||
@@ -135,7 +136,9 @@ public sealed class ProcessPerItemFixer : RewriteFixer
             }
         }
 
-        if (waits.Count == 0)
+        // Unwaited, `ps` holds running processes: code after it that asks one anything (HasExited, Kill, Id, ExitCode
+        // before an exit) means something else of a job that has ended, even where it compiles.
+        if (waits.Count == 0 && TouchesAProcess(block.Statements.Skip(block.Statements.IndexOf(declaration) + 1), model, types, cancellation))
         {
             return null;
         }
@@ -146,6 +149,17 @@ public sealed class ProcessPerItemFixer : RewriteFixer
         tracked = tracked.ReplaceNode(tracked.GetCurrentNode(materialized)!, run);
         return tracked.RemoveNodes(waits.Select(wait => tracked.GetCurrentNode(wait)!), SyntaxRemoveOptions.KeepNoTrivia);
     }
+
+    private static bool TouchesAProcess(IEnumerable<StatementSyntax> statements, SemanticModel model, KnownTypes types, CancellationToken cancellation) =>
+        statements
+            .Select(statement => model.GetOperation(statement, cancellation))
+            .SelectMany(operation => operation?.DescendantsAndSelf() ?? Enumerable.Empty<IOperation>())
+            .Any(operation => operation switch
+            {
+                IMemberReferenceOperation { Instance.Type: var type } => KnownTypes.Is(type, types.Process),
+                IInvocationOperation { Instance.Type: var type } => KnownTypes.Is(type, types.Process),
+                _ => false,
+            });
 
     /// <summary>The job for the start's command, or null where it does not translate exactly.</summary>
     private static ExpressionSyntax? Job(ProcessStart start, KnownTypes types)

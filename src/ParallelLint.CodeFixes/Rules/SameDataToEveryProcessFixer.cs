@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Simplification;
@@ -68,10 +69,17 @@ public sealed class SameDataToEveryProcessFixer : RewriteFixer
         var bytes = model.GetTypeInfo(data, cancellation).Type is IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Byte };
 
         // A path already staged for the same data right before this statement (another channel): reuse it.
+        var suffix = finding.Property(SameDataToEveryProcessAnalyzer.PathFlagSuffixProperty) ?? "-file";
+        var environment = finding.Property(SameDataToEveryProcessAnalyzer.ChannelProperty) == SameDataToEveryProcessAnalyzer.Environment;
+        if (Place.Of(data, environment, suffix) is not { } place)
+        {
+            return null;
+        }
+
         var path = Staged(block, statement, value, anyPreceding: !inline && !bytes);
         if (path is not null)
         {
-            return root.ReplaceNode(data, IdentifierName(path).WithTriviaFrom(data));
+            return place.WithPath(root, path);
         }
 
         var stem = Stem(data, inline);
@@ -93,8 +101,186 @@ public sealed class SameDataToEveryProcessFixer : RewriteFixer
                 .WithTrailingTrivia(endOfLine)
                 .WithAdditionalAnnotations(Formatter.Annotation))
             .ToList();
-        var rewritten = statement.ReplaceNode(data, IdentifierName(path).WithTriviaFrom(data)).WithLeadingTrivia(indentation);
+        var rewritten = ((StatementSyntax)place.WithPath(statement, path)).WithLeadingTrivia(indentation);
+        if (place.Commented == statement)
+        {
+            rewritten = Place.WithComment(rewritten);
+        }
+
         return root.ReplaceNode(statement, inserted.Append(rewritten));
+    }
+
+    /// <summary>
+    /// Where the data was, renamed for a path, so that no flag made for data is handed a path: the flag right before
+    /// it gets the suffix (<c>--data {x}</c>, <c>--data={x}</c>, <c>"--data", x</c>, <c>ArgumentList.Add("--data")</c>
+    /// → <c>--data-file</c>; an environment key <c>FIT_DATA</c> → <c>FIT_DATA_FILE</c>); with no flag, the statement
+    /// gets a comment that says what it now passes.
+    /// </summary>
+    private sealed class Place
+    {
+        private const string Comment = "// PL3003: now the path of a file holding the data";
+
+        // A flag at the end of the text before the data: `--data `, `-data=`, `--data "`.
+        private static readonly Regex FlagBefore = new(@"(?:^|\s)(?<flag>-{1,2}(?<name>[A-Za-z][A-Za-z0-9_-]*))(?:=|\s+)[""']?$", RegexOptions.CultureInvariant);
+        private static readonly Regex WholeFlag = new(@"^-{1,2}(?<name>[A-Za-z][A-Za-z0-9_-]*)$", RegexOptions.CultureInvariant);
+
+        private readonly ExpressionSyntax data;
+        private readonly SyntaxNode? flag;
+        private readonly SyntaxNode? renamed;
+
+        private Place(ExpressionSyntax data, SyntaxNode? flag, SyntaxNode? renamed, StatementSyntax? commented)
+        {
+            this.data = data;
+            this.flag = flag;
+            this.renamed = renamed;
+            Commented = commented;
+        }
+
+        /// <summary>The statement that gets the comment (no flag to rename), or null.</summary>
+        public StatementSyntax? Commented { get; }
+
+        /// <summary>
+        /// Null for a one-letter flag (<c>-d {x}</c>): getopt reads <c>-d-file</c> as <c>-d</c> with the value
+        /// <c>-file</c>, and keeping <c>-d</c> hands a path to a flag that expects data; only the author knows the name.
+        /// </summary>
+        public static Place? Of(ExpressionSyntax data, bool environment, string suffix)
+        {
+            var (flag, text) = environment ? Key(data) : Flag(data);
+            if (flag is null)
+            {
+                return new Place(data, null, null, data.FirstAncestorOrSelf<StatementSyntax>());
+            }
+
+            if (environment)
+            {
+                var keySuffix = suffix.Replace('-', '_');
+                return Renamed(flag, text!, text! + (text!.Any(char.IsLower) ? keySuffix : keySuffix.ToUpperInvariant())) is { } key
+                    ? new Place(data, flag, key, null)
+                    : new Place(data, null, null, data.FirstAncestorOrSelf<StatementSyntax>());
+            }
+
+            // A list element is the flag itself (`"--data"`); a string before the data ends with one (`"--seed 1 --data "`).
+            var match = WholeFlag.Match(text!) is { Success: true } whole ? whole : FlagBefore.Match(text!);
+            if (!match.Success)
+            {
+                return new Place(data, null, null, data.FirstAncestorOrSelf<StatementSyntax>());
+            }
+
+            if (match.Groups["name"].Length == 1)
+            {
+                return null;
+            }
+
+            var name = match.Groups["flag"].Success ? match.Groups["flag"].Value : match.Value;
+            return Renamed(flag, name, name + suffix) is { } renamed
+                ? new Place(data, flag, renamed, null)
+                : null;
+        }
+
+        /// <summary><paramref name="scope"/> with the path where the data was, and the flag renamed or the comment added.</summary>
+        public SyntaxNode WithPath(SyntaxNode scope, string path)
+        {
+            var nodes = new List<SyntaxNode> { data };
+            if (flag is not null)
+            {
+                nodes.Add(flag);
+            }
+
+            if (Commented is not null && Commented != scope)
+            {
+                nodes.Add(Commented);
+            }
+
+            return scope.ReplaceNodes(nodes, (original, rewritten) =>
+                original == data ? IdentifierName(path).WithTriviaFrom(data)
+                : original == flag ? renamed!
+                : WithComment((StatementSyntax)rewritten));
+        }
+
+        public static StatementSyntax WithComment(StatementSyntax statement)
+        {
+            var leading = statement.GetLeadingTrivia();
+            if (leading.Any(t => t.IsKind(SyntaxKind.SingleLineCommentTrivia) && t.ToString() == Comment))
+            {
+                return statement;
+            }
+
+            var indentation = leading.Reverse().TakeWhile(t => t.IsKind(SyntaxKind.WhitespaceTrivia)).Reverse();
+            var newLine = statement.GetTrailingTrivia().LastOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
+            return statement.WithLeadingTrivia(leading.Add(SyntaxFactory.Comment(Comment)).Add(newLine == default ? ElasticLineFeed : newLine).AddRange(indentation));
+        }
+
+        /// <summary>The command-line text right before the data: the flag's string literal, or the text it ends.</summary>
+        private static (SyntaxNode? Node, string? Text) Flag(ExpressionSyntax data)
+        {
+            switch (data.Parent)
+            {
+                // `$"--data {x}"`; a hole first in its string looks before the string.
+                case InterpolationSyntax { Parent: InterpolatedStringExpressionSyntax text } hole:
+                    var index = text.Contents.IndexOf(hole);
+                    return index > 0
+                        ? text.Contents[index - 1] is InterpolatedStringTextSyntax textBefore ? (textBefore, textBefore.TextToken.ValueText) : (null, null)
+                        : Flag(text);
+
+                // `"--data " + x`, `a + "--data " + x`
+                case BinaryExpressionSyntax { RawKind: (int)SyntaxKind.AddExpression } add when add.Right == data:
+                    return Text(add.Left is BinaryExpressionSyntax { RawKind: (int)SyntaxKind.AddExpression } left ? left.Right : add.Left);
+
+                // `new[] { "--data", x }`, `ArgumentList = { "--data", x }`, `["--data", x]`
+                case InitializerExpressionSyntax list when list.Expressions.IndexOf(data) > 0:
+                    return Literal(list.Expressions[list.Expressions.IndexOf(data) - 1]);
+                case ExpressionElementSyntax { Parent: CollectionExpressionSyntax collection } element when collection.Elements.IndexOf(element) > 0:
+                    return collection.Elements[collection.Elements.IndexOf(element) - 1] is ExpressionElementSyntax before ? Literal(before.Expression) : (null, null);
+
+                // `psi.ArgumentList.Add("--data"); psi.ArgumentList.Add(x);`
+                case ArgumentSyntax { Parent: ArgumentListSyntax { Arguments.Count: 1, Parent: InvocationExpressionSyntax { Parent: ExpressionStatementSyntax { Parent: BlockSyntax block } statement } add } }
+                    when Added(add) is { } list && block.Statements.IndexOf(statement) > 0 &&
+                         block.Statements[block.Statements.IndexOf(statement) - 1] is ExpressionStatementSyntax { Expression: InvocationExpressionSyntax previous } &&
+                         Added(previous) is { } previousList && previousList.IsEquivalentTo(list, topLevel: false):
+                    return Literal(previous.ArgumentList.Arguments[0].Expression);
+                default:
+                    return (null, null);
+            }
+        }
+
+        /// <summary>The environment key the data is set under, as a string literal: <c>Environment["K"] = x</c>, <c>Environment.Add("K", x)</c>.</summary>
+        private static (SyntaxNode? Node, string? Text) Key(ExpressionSyntax data) => data.Parent switch
+        {
+            AssignmentExpressionSyntax { Left: ElementAccessExpressionSyntax { ArgumentList.Arguments: { Count: 1 } keys } } assignment when assignment.Right == data => Literal(keys[0].Expression),
+            AssignmentExpressionSyntax { Left: ImplicitElementAccessSyntax { ArgumentList.Arguments: { Count: 1 } keys } } assignment when assignment.Right == data => Literal(keys[0].Expression),
+            ArgumentSyntax { Parent: ArgumentListSyntax { Arguments: { Count: 2 } arguments } } when arguments[1].Expression == data => Literal(arguments[0].Expression),
+            _ => (null, null),
+        };
+
+        private static ExpressionSyntax? Added(InvocationExpressionSyntax call) =>
+            call is { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Add", Expression: var list }, ArgumentList.Arguments.Count: 1 } ? list : null;
+
+        private static (SyntaxNode? Node, string? Text) Literal(ExpressionSyntax expression) =>
+            expression is LiteralExpressionSyntax { RawKind: (int)SyntaxKind.StringLiteralExpression } literal ? (literal, literal.Token.ValueText) : (null, null);
+
+        private static (SyntaxNode? Node, string? Text) Text(ExpressionSyntax expression) => expression switch
+        {
+            LiteralExpressionSyntax { RawKind: (int)SyntaxKind.StringLiteralExpression } => Literal(expression),
+            InterpolatedStringExpressionSyntax { Contents: { Count: > 0 } contents } when contents[contents.Count - 1] is InterpolatedStringTextSyntax last => (last, last.TextToken.ValueText),
+            _ => (null, null),
+        };
+
+        /// <summary>The literal or string text with <paramref name="name"/>'s last occurrence renamed, as written (escapes kept); null where it is not written plainly.</summary>
+        private static SyntaxNode? Renamed(SyntaxNode node, string name, string newName)
+        {
+            var token = node is LiteralExpressionSyntax literal ? literal.Token : ((InterpolatedStringTextSyntax)node).TextToken;
+            var (at, valueAt) = (token.Text.LastIndexOf(name, StringComparison.Ordinal), token.ValueText.LastIndexOf(name, StringComparison.Ordinal));
+            if (at < 0 || valueAt < 0)
+            {
+                return null;
+            }
+
+            var text = token.Text.Remove(at, name.Length).Insert(at, newName);
+            var value = token.ValueText.Remove(valueAt, name.Length).Insert(valueAt, newName);
+            return node is LiteralExpressionSyntax original
+                ? original.WithToken(SyntaxFactory.Literal(token.LeadingTrivia, text, value, token.TrailingTrivia))
+                : ((InterpolatedStringTextSyntax)node).WithTextToken(Token(token.LeadingTrivia, SyntaxKind.InterpolatedStringTextToken, text, value, token.TrailingTrivia));
+        }
     }
 
     /// <summary><c>var path = JobExecutor.Local().Stage("name", value);</c></summary>

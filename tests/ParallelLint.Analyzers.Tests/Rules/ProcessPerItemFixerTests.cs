@@ -110,6 +110,64 @@ public class ProcessPerItemFixerTests
         """);
 
     [Fact]
+    public Task Start_all_without_a_wait_becomes_one_awaited_run_in_an_async_method() => Fix(
+        """
+        async Task Run(string[] models)
+        {
+            var fits = models.Select(m => {|PL3001:Process.Start|}("nmfe", m)).ToList();
+            Console.WriteLine(fits.Count);
+            await Task.Yield();
+        }
+        """,
+        """
+        async Task Run(string[] models)
+        {
+            var fits = await JobExecutor.Local().RunAllAsync(models.Select(m => new Job("nmfe", m)));
+            Console.WriteLine(fits.Count);
+            await Task.Yield();
+        }
+        """);
+
+    [Fact]
+    public Task Start_all_without_a_wait_is_waited_for_outside_an_async_method() => Fix(
+        """
+        void Run()
+        {
+            var processes = inputs.Select(input => {|PL3001:Process.Start|}("gzip", input)!).ToArray();
+        }
+        """,
+        """
+        void Run()
+        {
+            var processes = JobExecutor.Local().RunAllAsync(inputs.Select(input => new Job("gzip", input))).GetAwaiter().GetResult();
+        }
+        """);
+
+    [Theory]
+    [InlineData("Console.WriteLine(fits[0].Id);")]                    // compiles on a JobResult, but is not the process id
+    [InlineData("foreach (var p in fits) Console.WriteLine(p.ExitCode);")] // read before an exit, an exception
+    [InlineData("fits.ForEach(p => p.Kill());")]
+    public Task Start_all_without_a_wait_gets_no_fix_where_later_code_asks_a_process(string later) => NoFix($$"""
+        void Run()
+        {
+            var fits = inputs.Select(input => {|PL3001:Process.Start|}("gzip", input)!).ToList();
+            {{later}}
+        }
+        """);
+
+    [Fact]
+    public Task Start_all_without_a_wait_gets_no_fix_without_the_runtime()
+    {
+        var source = Code("""
+            void Run()
+            {
+                var fits = inputs.Select(input => {|PL3001:Process.Start|}("gzip", input)!).ToList();
+            }
+            """, withRuntime: false);
+        return VerifyPL3001.CodeFix<ProcessPerItemFixer>(source, source, ProcessPerItemFixer.Key, withRuntime: false);
+    }
+
+    [Fact]
     public Task Without_the_runtime_the_parallel_loop_gets_one_process_per_core() => VerifyPL3001.CodeFix<ProcessPerItemFixer>(
         Code("""void Run() => Parallel.ForEach(inputs, input => {|PL3001:Process.Start|}("gzip", input)!.WaitForExit());""", withRuntime: false),
         Code("""void Run() => Parallel.ForEach(inputs, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, input => Process.Start("gzip", input)!.WaitForExit());""", withRuntime: false),

@@ -32,7 +32,7 @@ public class SameDataToEveryProcessFixerTests
             var settingsJsonPath = JobExecutor.Local().Stage("settings.json", settingsJson);
             foreach (var seed in seeds)
             {
-                Process.Start("fit", $"--seed {seed} --settings {settingsJsonPath}")!.WaitForExit();
+                Process.Start("fit", $"--seed {seed} --settings-file {settingsJsonPath}")!.WaitForExit();
             }
         }
         """);
@@ -58,7 +58,7 @@ public class SameDataToEveryProcessFixerTests
             Parallel.ForEach(seeds, seed =>
             {
                 var psi = new ProcessStartInfo("fit", seed.ToString());
-                psi.Environment["FIT_SETTINGS"] = settingsPath;
+                psi.Environment["FIT_SETTINGS_FILE"] = settingsPath;
                 Process.Start(psi)!.WaitForExit();
             });
         }
@@ -77,6 +77,7 @@ public class SameDataToEveryProcessFixerTests
         Process[] Run(double[] data, int[] seeds)
         {
             var dataPath = JobExecutor.Local().Stage("data.txt", string.Join(",", data));
+            // PL3003: now the path of a file holding the data
             return seeds.Select(seed => Process.Start("fit", new[] { seed.ToString(), dataPath })!).ToArray();
         }
         """);
@@ -107,15 +108,16 @@ public class SameDataToEveryProcessFixerTests
             var settingsJsonPath = JobExecutor.Local().Stage("settings.json", settingsJson);
             foreach (var file in files)
             {
+                // PL3003: now the path of a file holding the data
                 var psi = new ProcessStartInfo("fit", $"{file} {settingsJsonPath}");
-                psi.Environment["FIT_SETTINGS"] = settingsJsonPath;
+                psi.Environment["FIT_SETTINGS_FILE"] = settingsJsonPath;
                 Process.Start(psi)!.WaitForExit();
             }
 
             var weightsPath = JobExecutor.Local().Stage("weights.txt", string.Join(",", weights));
             for (var i = 0; i < 3; i++)
             {
-                Process.Start("fit", "--weights " + weightsPath)!.WaitForExit();
+                Process.Start("fit", "--weights-file " + weightsPath)!.WaitForExit();
             }
         }
         """);
@@ -145,13 +147,13 @@ public class SameDataToEveryProcessFixerTests
             var settingsJsonPath = JobExecutor.Local().Stage("settings.json", settingsJson);
             foreach (var seed in seeds)
             {
-                var args = $"--seed {seed} --settings {settingsJsonPath}";
+                var args = $"--seed {seed} --settings-file {settingsJsonPath}";
                 Process.Start("fit", args)!.WaitForExit();
             }
 
             for (var i = 0; i < seeds.Length; i++)
             {
-                Process.Start("check", ["--settings", settingsJsonPath])!.WaitForExit();
+                Process.Start("check", ["--settings-file", settingsJsonPath])!.WaitForExit();
             }
         }
         """);
@@ -178,6 +180,7 @@ public class SameDataToEveryProcessFixerTests
             var settingsJsonPath2 = JobExecutor.Local().Stage("settings.json", settingsJson);
             foreach (var seed in seeds)
             {
+                // PL3003: now the path of a file holding the data
                 Process.Start("fit", settingsJsonPath2)!.WaitForExit();
             }
 
@@ -185,6 +188,85 @@ public class SameDataToEveryProcessFixerTests
             Console.WriteLine(settingsJsonPath);
         }
         """);
+
+    [Theory]
+    [InlineData("$\"--seed {seed} --data={{|PL3003:dataJson|}}\"", "$\"--seed {seed} --data-file={dataJsonPath}\"")]
+    [InlineData("$\"-data \\\"{{|PL3003:dataJson|}}\\\"\"", "$\"-data-file \\\"{dataJsonPath}\\\"\"")]
+    [InlineData("@\"--data \" + {|PL3003:dataJson|}", "@\"--data-file \" + dataJsonPath")]
+    [InlineData("new[] { \"--seed\", seed.ToString(), \"--data\", {|PL3003:dataJson|} }", "new[] { \"--seed\", seed.ToString(), \"--data-file\", dataJsonPath }")]
+    public Task The_flag_before_the_data_is_renamed_for_the_path(string arguments, string fixedArguments) => Fix(
+        $$"""
+        void Run(Settings settings, int[] seeds)
+        {
+            var dataJson = JsonSerializer.Serialize(settings);
+            foreach (var seed in seeds)
+            {
+                Process.Start("fit", {{arguments}})!.WaitForExit();
+            }
+        }
+        """,
+        $$"""
+        void Run(Settings settings, int[] seeds)
+        {
+            var dataJson = JsonSerializer.Serialize(settings);
+            var dataJsonPath = JobExecutor.Local().Stage("data.json", dataJson);
+            foreach (var seed in seeds)
+            {
+                Process.Start("fit", {{fixedArguments}})!.WaitForExit();
+            }
+        }
+        """);
+
+    [Fact]
+    public Task An_argument_list_flag_added_before_the_data_is_renamed_with_the_configured_suffix() => VerifyPL3003.CodeFix<SameDataToEveryProcessFixer>(
+        Code("""
+            void Run(Settings settings, int[] seeds)
+            {
+                var dataJson = JsonSerializer.Serialize(settings);
+                foreach (var seed in seeds)
+                {
+                    var psi = new ProcessStartInfo("fit") { ArgumentList = { "--seed", seed.ToString() } };
+                    psi.ArgumentList.Add("--options");
+                    psi.ArgumentList.Add({|PL3003:dataJson|});
+                    Process.Start(psi)!.WaitForExit();
+                }
+            }
+            """),
+        Code("""
+            void Run(Settings settings, int[] seeds)
+            {
+                var dataJson = JsonSerializer.Serialize(settings);
+                var dataJsonPath = JobExecutor.Local().Stage("data.json", dataJson);
+                foreach (var seed in seeds)
+                {
+                    var psi = new ProcessStartInfo("fit") { ArgumentList = { "--seed", seed.ToString() } };
+                    psi.ArgumentList.Add("--options-path");
+                    psi.ArgumentList.Add(dataJsonPath);
+                    Process.Start(psi)!.WaitForExit();
+                }
+            }
+            """, addedUsings: RuntimeJobs),
+        SameDataToEveryProcessFixer.EquivalenceKey,
+        editorConfig: "parallellint.path_flag_suffix = -path");
+
+    [Theory]
+    [InlineData("$\"--seed {seed} -d {{|PL3003:dataJson|}}\"")]
+    [InlineData("new[] { \"-d\", {|PL3003:dataJson|} }")]
+    public Task No_fix_after_a_one_letter_flag(string arguments)
+    {
+        // `-d-file` is `-d` with the value `-file` to getopt, and `-d` itself expects the data: only the author can name it.
+        var source = Code($$"""
+            void Run(Settings settings, int[] seeds)
+            {
+                var dataJson = JsonSerializer.Serialize(settings);
+                foreach (var seed in seeds)
+                {
+                    Process.Start("fit", {{arguments}})!.WaitForExit();
+                }
+            }
+            """);
+        return VerifyPL3003.CodeFix<SameDataToEveryProcessFixer>(source, source, SameDataToEveryProcessFixer.EquivalenceKey);
+    }
 
     [Fact]
     public Task No_fix_for_standard_input_or_a_loop_outside_a_block()

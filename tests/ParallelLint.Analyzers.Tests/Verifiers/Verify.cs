@@ -39,7 +39,8 @@ public static class Verify<TAnalyzer>
         CodeFixTestBehaviors behaviors = CodeFixTestBehaviors.None,
         bool withLibraries = false,
         DiagnosticResult[]? remaining = null,
-        string? title = null)
+        string? title = null,
+        string? editorConfig = null)
         where TCodeFix : CodeFixProvider, new()
     {
         var test = new CodeFixTest<TCodeFix>
@@ -61,8 +62,8 @@ public static class Verify<TAnalyzer>
             test.NumberOfFixAllInProjectIterations = count;
         }
 
-        Configure(test.TestState, withRuntime, editorConfig: null);
-        Configure(test.FixedState, withRuntime, editorConfig: null);
+        Configure(test.TestState, withRuntime, editorConfig);
+        Configure(test.FixedState, withRuntime, editorConfig);
         if (remaining is not null)
         {
             // What the fix leaves standing (a loop it bounded but did not replace).
