@@ -17,11 +17,16 @@ public static class Backends
 
     private static readonly ConcurrentDictionary<string, string?> Missing = new();
 
-    /// <summary>An executor for <paramref name="backend"/>, polling briskly; skips (or fails on CI) when its daemon is not there.</summary>
-    public static JobExecutor Create(string backend, JobExecutorOptions? options = null)
+    /// <summary>
+    /// An executor for <paramref name="backend"/>, polling briskly, keeping its runs under <paramref name="workDirectory"/>
+    /// (the test's own, which it deletes: the default, a new folder in the temporary folder, would be left behind);
+    /// skips (or fails on CI) when its daemon is not there.
+    /// </summary>
+    public static JobExecutor Create(string backend, string workDirectory, JobExecutorOptions? options = null)
     {
         Require(backend);
         options ??= new JobExecutorOptions();
+        options.WorkDirectory ??= workDirectory;
         options.PollInterval = TimeSpan.FromMilliseconds(200);
         options.MaxPollInterval = TimeSpan.FromSeconds(1);
         return JobExecutor.Create(backend, options);

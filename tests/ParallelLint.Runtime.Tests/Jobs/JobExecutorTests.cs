@@ -15,7 +15,7 @@ public sealed class JobExecutorTests : IDisposable
     [MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
     public async Task Many_jobs_go_through_few_slots_and_wait_in_the_queue(string backend)
     {
-        var executor = Backends.Create(backend, new JobExecutorOptions { MaxActive = 2 });
+        var executor = Backends.Create(backend, scratch, new JobExecutorOptions { MaxActive = 2 });
         var results = await executor.RunAllAsync(Enumerable.Range(0, 5).Select(i => new Job("sleep", "1") { Name = "nap" + i }));
 
         Assert.All(results, result => Assert.Equal(JobState.Succeeded, result.State));
@@ -30,7 +30,7 @@ public sealed class JobExecutorTests : IDisposable
     public async Task Local_slots_above_the_cores_let_waiting_jobs_run_together()
     {
         var slots = Cores.Available + 4;
-        var executor = JobExecutor.Local(new JobExecutorOptions { Slots = slots });
+        var executor = JobExecutor.Local(new JobExecutorOptions { Slots = slots, WorkDirectory = scratch });
         var results = await executor.RunAllAsync(Enumerable.Range(0, slots).Select(i => new Job("sleep", "1") { Name = "wait" + i }));
 
         Assert.All(results, result => Assert.Equal(JobState.Succeeded, result.State));
@@ -42,7 +42,7 @@ public sealed class JobExecutorTests : IDisposable
     [MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
     public async Task A_job_gets_its_cores_and_wide_jobs_do_not_overlap(string backend)
     {
-        var executor = Backends.Create(backend);
+        var executor = Backends.Create(backend, scratch);
         var show = "echo \"$OMP_NUM_THREADS $DOTNET_PROCESSOR_COUNT ${NSLOTS:-} ${SLURM_CPUS_PER_TASK:-}\"; sleep 1";
         var results = await executor.RunAllAsync(Enumerable.Range(0, 2).Select(_ => new Job("sh", "-c", show) { Cores = 2 }));
 
@@ -64,7 +64,7 @@ public sealed class JobExecutorTests : IDisposable
     [MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
     public async Task Exit_codes_are_reported(string backend)
     {
-        var executor = Backends.Create(backend);
+        var executor = Backends.Create(backend, scratch);
         var results = await executor.RunAllAsync(new[] { new Job("sh", "-c", "exit 3"), new Job("true") });
 
         Assert.Equal(JobState.Failed, results[0].State);
@@ -78,7 +78,7 @@ public sealed class JobExecutorTests : IDisposable
     [MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
     public async Task ForEach_hands_every_item_its_result_in_order_and_gathers_what_the_handler_threw(string backend)
     {
-        var executor = Backends.Create(backend);
+        var executor = Backends.Create(backend, scratch);
         var seen = new List<(int Item, int? ExitCode)>();
 
         var thrown = await Assert.ThrowsAsync<AggregateException>(() => executor.ForEachAsync(
@@ -101,7 +101,7 @@ public sealed class JobExecutorTests : IDisposable
     [MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
     public async Task A_job_killed_mid_run_is_reported_and_retried_when_asked(string backend)
     {
-        var executor = Backends.Create(backend, new JobExecutorOptions { MaxAttempts = 2 });
+        var executor = Backends.Create(backend, scratch, new JobExecutorOptions { MaxAttempts = 2 });
         var pidFile = Path.Combine(scratch, "pid");
 
         // The first attempt waits to be killed; the second finds it was and succeeds.
@@ -118,7 +118,7 @@ public sealed class JobExecutorTests : IDisposable
         // Without retries the kill is the job's end.
         File.Delete(pidFile + ".killed");
         File.Delete(pidFile);
-        var once = Backends.Create(backend);
+        var once = Backends.Create(backend, scratch);
         run = once.RunAsync(new Job("sh", "-c", script, "sh", pidFile));
         Process.GetProcessById(await WaitForPid(pidFile)).Kill();
         result = await run;
@@ -130,7 +130,7 @@ public sealed class JobExecutorTests : IDisposable
     [MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
     public async Task Cancelling_stops_every_job_and_leaves_nothing_running_or_queued(string backend)
     {
-        var executor = Backends.Create(backend, new JobExecutorOptions { MaxActive = 1 });
+        var executor = Backends.Create(backend, scratch, new JobExecutorOptions { MaxActive = 1 });
         var marker = Path.Combine(scratch, "started");
         using var cancel = new CancellationTokenSource();
         var run = executor.RunAllAsync(Enumerable.Range(0, 3).Select(i => new Job("sh", "-c", "touch \"$1\"; exec sleep 60", "sh", marker + i) { Name = "long" + i }), cancel.Token);
@@ -150,7 +150,7 @@ public sealed class JobExecutorTests : IDisposable
     [MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
     public async Task A_job_over_its_time_limit_is_stopped(string backend)
     {
-        var executor = Backends.Create(backend);
+        var executor = Backends.Create(backend, scratch);
         var clock = Stopwatch.StartNew();
         var result = await executor.RunAsync(new Job("sleep", "60") { TimeLimit = TimeSpan.FromSeconds(2) });
 
@@ -163,7 +163,7 @@ public sealed class JobExecutorTests : IDisposable
     [MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
     public async Task Arguments_pass_through_unchanged_and_no_shell_sees_them(string backend)
     {
-        var executor = Backends.Create(backend);
+        var executor = Backends.Create(backend, scratch);
         var injected = Path.Combine(scratch, "injected");
         var arguments = new[]
         {
@@ -182,7 +182,7 @@ public sealed class JobExecutorTests : IDisposable
     [MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
     public async Task Staged_data_is_written_once_readable_by_every_job_and_private(string backend)
     {
-        var executor = Backends.Create(backend);
+        var executor = Backends.Create(backend, scratch);
         var path = executor.Stage("design.csv", "id,dose\n1,10\n");
         var results = await executor.RunAllAsync(Enumerable.Range(0, 3).Select(_ => new Job("cat", path)));
 
@@ -203,8 +203,8 @@ public sealed class JobExecutorTests : IDisposable
     public async Task Executors_sharing_a_work_directory_never_see_each_others_files(string backend)
     {
         var shared = Path.Combine(scratch, "work");
-        var first = await Backends.Create(backend, new JobExecutorOptions { WorkDirectory = shared }).RunAsync(new Job("sh", "-c", "echo one"));
-        var second = await Backends.Create(backend, new JobExecutorOptions { WorkDirectory = shared }).RunAsync(new Job("sh", "-c", "echo two; exit 4"));
+        var first = await Backends.Create(backend, scratch, new JobExecutorOptions { WorkDirectory = shared }).RunAsync(new Job("sh", "-c", "echo one"));
+        var second = await Backends.Create(backend, scratch, new JobExecutorOptions { WorkDirectory = shared }).RunAsync(new Job("sh", "-c", "echo two; exit 4"));
 
         Assert.Equal((JobState.Succeeded, "one\n"), (first.State, File.ReadAllText(first.StandardOutputPath)));
         Assert.Equal((JobState.Failed, 4, "two\n"), (second.State, second.ExitCode, File.ReadAllText(second.StandardOutputPath)));
@@ -214,7 +214,7 @@ public sealed class JobExecutorTests : IDisposable
     [MemberData(nameof(Backends.Grids), MemberType = typeof(Backends))]
     public async Task Similar_jobs_go_out_as_one_array_job(string backend)
     {
-        var executor = Backends.Create(backend);
+        var executor = Backends.Create(backend, scratch);
         var results = await executor.RunAllAsync(Enumerable.Range(1, 4).Select(i => new Job("sh", "-c", "exit $1", "sh", (i % 2 * 5).ToString())));
 
         var arrays = results.Select(r => r.Id!.Split('.', '_')[0]).Distinct().ToList();
