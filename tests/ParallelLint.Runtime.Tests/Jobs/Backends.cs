@@ -43,6 +43,16 @@ public static class Backends
         }
     }
 
+    /// <summary>The slots (cores) <paramref name="backend"/>'s grid has in all, as its status command tells the executor.</summary>
+    public static async Task<int> SlotsAsync(string backend)
+    {
+        Require(backend);
+        Scheduler scheduler = backend == "sge" ? new SgeScheduler(new JobExecutorOptions()) : new SlurmScheduler(new JobExecutorOptions());
+        var slots = await scheduler.SlotsAsync(CancellationToken.None);
+        Assert.True(slots is { Total: > 0 }, $"{backend} did not say how many slots it has");
+        return slots!.Value.Total;
+    }
+
     /// <summary>What the scheduler lists as queued or running, as its own command prints it.</summary>
     public static string Queue(string backend) => backend switch
     {

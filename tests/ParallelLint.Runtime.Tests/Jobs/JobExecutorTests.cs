@@ -15,7 +15,8 @@ public sealed class JobExecutorTests : IDisposable
     [MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
     public async Task Many_jobs_go_through_few_slots_and_wait_in_the_queue(string backend)
     {
-        var executor = Backends.Create(backend, scratch, new JobExecutorOptions { MaxActive = 2 });
+        // Locally a slot for every job, so that only MaxActive holds them back, on any number of cores.
+        var executor = Backends.Create(backend, scratch, new JobExecutorOptions { MaxActive = 2, Slots = 5 });
         var results = await executor.RunAllAsync(Enumerable.Range(0, 5).Select(i => new Job("sleep", "1") { Name = "nap" + i }));
 
         Assert.All(results, result => Assert.Equal(JobState.Succeeded, result.State));
@@ -29,34 +30,43 @@ public sealed class JobExecutorTests : IDisposable
     [Fact]
     public async Task Local_slots_above_the_cores_let_waiting_jobs_run_together()
     {
-        var slots = Cores.Available + 4;
-        var executor = JobExecutor.Local(new JobExecutorOptions { Slots = slots, WorkDirectory = scratch });
-        var results = await executor.RunAllAsync(Enumerable.Range(0, slots).Select(i => new Job("sleep", "1") { Name = "wait" + i }));
+        // Where 2 cores are available (inside an item of 2, on any machine), 6 slots are above the cores.
+        const int Slots = 6;
+        var (byDefault, results, total) = await OnCores.RunAsync(2, async () =>
+        {
+            var byDefault = JobExecutor.Local(new JobExecutorOptions { WorkDirectory = scratch }).Status().SlotsTotal;
+            var executor = JobExecutor.Local(new JobExecutorOptions { Slots = Slots, WorkDirectory = scratch });
+            var results = await executor.RunAllAsync(Enumerable.Range(0, Slots).Select(i => new Job("sleep", "1") { Name = "wait" + i }));
+            return (byDefault, results, executor.Status().SlotsTotal);
+        });
 
+        Assert.Equal(2, byDefault);
         Assert.All(results, result => Assert.Equal(JobState.Succeeded, result.State));
-        Assert.Equal(slots, MostAtOnce(results));
-        Assert.Equal(slots, executor.Status().SlotsTotal);
+        Assert.Equal(Slots, MostAtOnce(results));
+        Assert.Equal(Slots, total);
     }
 
     [SkippableTheory]
     [MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
     public async Task A_job_gets_its_cores_and_wide_jobs_do_not_overlap(string backend)
     {
-        var executor = Backends.Create(backend, scratch);
+        // Two jobs too wide to run together, on any machine: locally 2 cores each of 3 slots, on a grid more than half its slots.
+        var executor = Backends.Create(backend, scratch, new JobExecutorOptions { Slots = 3 });
+        var cores = backend == "local" ? 2 : (await Backends.SlotsAsync(backend) / 2) + 1;
         var show = "echo \"$OMP_NUM_THREADS $DOTNET_PROCESSOR_COUNT ${NSLOTS:-} ${SLURM_CPUS_PER_TASK:-}\"; sleep 1";
-        var results = await executor.RunAllAsync(Enumerable.Range(0, 2).Select(_ => new Job("sh", "-c", show) { Cores = 2 }));
+        var results = await executor.RunAllAsync(Enumerable.Range(0, 2).Select(_ => new Job("sh", "-c", show) { Cores = cores }));
 
         Assert.All(results, result => Assert.Equal(JobState.Succeeded, result.State));
         var seen = File.ReadAllText(results[0].StandardOutputPath).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        Assert.Equal("2", seen[0]);
-        Assert.Equal("2", seen[1]);
+        var expected = cores.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(expected, seen[0]);
+        Assert.Equal(expected, seen[1]);
         if (backend != "local")
         {
             // The scheduler's own allocation: NSLOTS on SGE, SLURM_CPUS_PER_TASK on Slurm.
-            Assert.Equal("2", seen[2]);
+            Assert.Equal(expected, seen[2]);
         }
 
-        // This machine and these grids have two cores: two 2-core jobs run one after the other.
         Assert.Equal(1, MostAtOnce(results));
     }
 
