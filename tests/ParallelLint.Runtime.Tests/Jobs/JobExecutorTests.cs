@@ -53,7 +53,10 @@ public sealed class JobExecutorTests : IDisposable
         // Two jobs too wide to run together, on any machine: locally 2 cores each of 3 slots, on a grid more than half its slots.
         var executor = Backends.Create(backend, scratch, new JobExecutorOptions { Slots = 3 });
         var cores = backend == "local" ? 2 : (await Backends.SlotsAsync(backend) / 2) + 1;
-        var show = "echo \"$OMP_NUM_THREADS $DOTNET_PROCESSOR_COUNT ${NSLOTS:-} ${SLURM_CPUS_PER_TASK:-}\"; sleep 1";
+
+        // The scheduler's own allocation by name: Slurm passes on the submitter's variables, an NSLOTS among them.
+        var allocation = backend switch { "sge" => "${NSLOTS:-}", "slurm" => "${SLURM_CPUS_PER_TASK:-}", _ => "" };
+        var show = $"echo \"$OMP_NUM_THREADS $DOTNET_PROCESSOR_COUNT {allocation}\"; sleep 1";
         var results = await executor.RunAllAsync(Enumerable.Range(0, 2).Select(_ => new Job("sh", "-c", show) { Cores = cores }));
 
         Assert.All(results, result => Assert.Equal(JobState.Succeeded, result.State));
@@ -63,7 +66,6 @@ public sealed class JobExecutorTests : IDisposable
         Assert.Equal(expected, seen[1]);
         if (backend != "local")
         {
-            // The scheduler's own allocation: NSLOTS on SGE, SLURM_CPUS_PER_TASK on Slurm.
             Assert.Equal(expected, seen[2]);
         }
 
