@@ -180,7 +180,10 @@ public class CoreDetectionTests
     [Fact]
     public void The_real_machine_agrees_with_nproc()
     {
-        using var nproc = Process.Start(new ProcessStartInfo("nproc") { RedirectStandardOutput = true })!;
+        // nproc honours OMP_NUM_THREADS and OMP_THREAD_LIMIT, which Cores.Logical does not.
+        var start = new ProcessStartInfo("nproc") { RedirectStandardOutput = true };
+        SampleProgram.ClearCoreVariables(start);
+        using var nproc = Process.Start(start)!;
         var expected = int.Parse(nproc.StandardOutput.ReadToEnd().Trim());
         nproc.WaitForExit();
         Assert.Equal(expected, Cores.Logical);

@@ -17,12 +17,23 @@ internal static class SampleProgram
         return program;
     }
 
-    public static (int ExitCode, string Output, string Error) Run(TimeSpan timeout, string program, params string[] arguments)
+    /// <summary>Runs <paramref name="program"/> without the core variables of this process (see <see cref="ClearCoreVariables"/>).</summary>
+    public static (int ExitCode, string Output, string Error) Run(TimeSpan timeout, string program, params string[] arguments) =>
+        Run(timeout, new Dictionary<string, string>(), program, arguments);
+
+    /// <summary>Runs <paramref name="program"/> with <paramref name="variables"/> as its only core variables.</summary>
+    public static (int ExitCode, string Output, string Error) Run(TimeSpan timeout, IReadOnlyDictionary<string, string> variables, string program, params string[] arguments)
     {
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
+        }
+
+        ClearCoreVariables(start);
+        foreach (var (name, value) in variables)
+        {
+            start.Environment[name] = value;
         }
 
         using var process = Process.Start(start)!;
@@ -35,5 +46,18 @@ internal static class SampleProgram
         }
 
         return (process.ExitCode, output.Result, error.Result);
+    }
+
+    /// <summary>
+    /// Removes from a child's environment every variable core detection reads (PARALLELLINT_CORES, the grid allocations,
+    /// DOTNET_PROCESSOR_COUNT, OpenMP's): set where the tests run, they would decide what the child sees instead of the test.
+    /// </summary>
+    public static void ClearCoreVariables(ProcessStartInfo start)
+    {
+        // The report names each variable source by its variable; its other sources (files, the runtime) name none.
+        foreach (var source in Cores.Detect().Sources)
+        {
+            start.Environment.Remove(source.Name);
+        }
     }
 }

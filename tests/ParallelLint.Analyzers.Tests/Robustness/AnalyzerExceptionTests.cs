@@ -57,16 +57,79 @@ public class AnalyzerExceptionTests(ITestOutputHelper output)
     public async Task Damaged_variants_analyze_without_an_analyzer_exception()
     {
         var (failures, diagnostics) = await AnalyzeVariantsAsync(RepositoryFiles.Analyzers, Fuzz.Variants(Fuzz.Seed, Fuzz.Count, Corpus.All));
-        output.WriteLine($"{Fuzz.Replay}: {Fuzz.Count} variants analyzed, {diagnostics.Count} findings, {failures.Count} failures.");
+        var control = await RuleControlAsync(Fuzz.Seed, RepositoryFiles.Analyzers, await RuleTestCodeAnalysis.Value);
+        output.WriteLine($"{Fuzz.Replay}: {Fuzz.Count} variants analyzed, {diagnostics.Count} findings, {failures.Count} failures; the control analyzed {control.Analyzed}.");
 
-        AssertNoFailures(failures);
-        if (Fuzz.Count >= Fuzz.DefaultCount)
-        {
-            // The control: damaged code still reaches the rules (the damage is local), not only the analyzers' early exits.
-            // Which rules report depends on which sources the seed draws, so most rules must, not every one.
-            AssertMostRulesReport(diagnostics);
-        }
+        AssertNoFailures(failures.Concat(control.Failures));
+
+        // The control: damaged code still reaches every rule (the damage is local), not only the analyzers' early exits.
+        Assert.True(
+            control.Silent.Count == 0,
+            $"Silent on damaged code: {string.Join("; ", control.Silent)}. The rule no longer reports where the code has errors.");
     }
+
+    /// <summary>
+    /// The control, rule by rule, whatever the seed draws: damaged variants (each with a syntax error) of the rule test
+    /// sources on which the rule reports when intact (in <paramref name="intact"/>), analyzed one at a time until the
+    /// rule reports on one, at most <see cref="Fuzz.MaxPerRule"/>. Returns the rules that reported on none, what the
+    /// analyzers threw meanwhile, and how many variants it took.
+    /// </summary>
+    /// <remarks>
+    /// Damage can take a finding away (a cut above it, its loop deleted), so a working rule misses some variants:
+    /// measured over 60 variants per rule for each of the seeds 20240917, 1 and 2, every rule reported on at least 20%
+    /// of them (PL2005, 12 of 60 on seed 20240917; every other rule on 33% to 70%). A working rule then misses all 60
+    /// with a chance below 0.8^60 = 1.5e-6, under 2e-5 for the twelve rules, whatever the seed; a rule that goes silent
+    /// on code with errors misses all 60 every time. Stopping at its first finding keeps the control to a few variants
+    /// per rule.
+    /// </remarks>
+    internal static async Task<(List<string> Silent, List<string> Failures, int Analyzed)> RuleControlAsync(
+        int seed,
+        ImmutableArray<DiagnosticAnalyzer> analyzers,
+        AnalyzerRunResult intact)
+    {
+        var sourcesByName = Corpus.RuleTestSources.ToDictionary(source => source.Name);
+        var (silent, failures, analyzed) = (new List<string>(), new List<string>(), 0);
+        foreach (var rule in Rules(analyzers))
+        {
+            var sources = intact.Diagnostics
+                .Where(d => d.Id == rule && d.Location.SourceTree is not null)
+                .Select(d => d.Location.SourceTree!.FilePath)
+                .Distinct()
+                .Order(StringComparer.Ordinal)
+                .Select(name => sourcesByName[name])
+                .ToList();
+            var (tried, reported) = (0, false);
+            foreach (var variant in Fuzz.Stratum(seed, rule, Fuzz.MaxPerRule, sources))
+            {
+                var (thrown, diagnostics) = await AnalyzeVariantsAsync(analyzers, new[] { variant });
+                failures.AddRange(thrown);
+                tried++;
+                if (diagnostics.Any(d => d.Id == rule))
+                {
+                    reported = true;
+                    break;
+                }
+            }
+
+            analyzed += tried;
+            if (!reported)
+            {
+                silent.Add($"{rule} reported on none of {tried} damaged variants of the {sources.Count} rule test sources it reports on intact (stratum {rule} of seed {seed})");
+            }
+        }
+
+        return (silent, failures, analyzed);
+    }
+
+    /// <summary>The rules of <paramref name="analyzers"/> with no finding among <paramref name="diagnostics"/>.</summary>
+    internal static List<string> SilentRules(ImmutableArray<DiagnosticAnalyzer> analyzers, IEnumerable<Diagnostic> diagnostics)
+    {
+        var reported = diagnostics.Select(d => d.Id).ToHashSet();
+        return Rules(analyzers).Where(id => !reported.Contains(id)).ToList();
+    }
+
+    private static List<string> Rules(ImmutableArray<DiagnosticAnalyzer> analyzers) =>
+        analyzers.SelectMany(a => a.SupportedDiagnostics).Select(d => d.Id).Distinct().Order(StringComparer.Ordinal).ToList();
 
     /// <summary>
     /// Each variant analyzed where it lives: a repository file in its project, the one open document the IDE
@@ -123,20 +186,9 @@ public class AnalyzerExceptionTests(ITestOutputHelper output)
     private static string[] Numbered(IEnumerable<string> findings) =>
         findings.GroupBy(finding => finding).SelectMany(group => group.Select((finding, i) => $"{finding} #{i + 1}")).ToArray();
 
-    internal static void AssertMostRulesReport(IEnumerable<Diagnostic> diagnostics)
-    {
-        var reported = diagnostics.Select(d => d.Id).ToHashSet();
-        var rules = RepositoryFiles.Analyzers.SelectMany(a => a.SupportedDiagnostics).Select(d => d.Id).ToList();
-        var silent = rules.Where(id => !reported.Contains(id)).ToList();
-        Assert.True(
-            silent.Count <= rules.Count / 2,
-            $"No diagnostics of {string.Join(", ", silent)}: the damaged input no longer exercises most rules.");
-    }
-
     internal static void AssertEveryRuleReports(IEnumerable<Diagnostic> diagnostics)
     {
-        var reported = diagnostics.Select(d => d.Id).ToHashSet();
-        var silent = RepositoryFiles.Analyzers.SelectMany(a => a.SupportedDiagnostics).Select(d => d.Id).Where(id => !reported.Contains(id)).ToList();
+        var silent = SilentRules(RepositoryFiles.Analyzers, diagnostics);
         Assert.True(silent.Count == 0, $"No diagnostics of {string.Join(", ", silent)}: the input no longer exercises those rules.");
     }
 }

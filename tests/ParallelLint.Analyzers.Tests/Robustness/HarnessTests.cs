@@ -31,6 +31,36 @@ public class HarnessTests
     }
 
     [Fact]
+    public async Task A_rule_that_goes_silent_on_damaged_code_fails_the_control_and_a_working_one_does_not()
+    {
+        var analyzers = ImmutableArray.Create<DiagnosticAnalyzer>(new ParallelForAnalyzer(), new IntactCodeOnlyAnalyzer());
+        var withFor = Corpus.RuleTestSources.Where(source => source.Text.Contains("Parallel.For(", StringComparison.Ordinal) && Corpus.FitsInCodeBase(source)).Take(10);
+        var intact = await AnalyzerRun.RunAsync(Corpus.RuleTestCodeBase(withFor), analyzers, "rule test sources with Parallel.For");
+        Assert.Equal(new[] { ParallelForAnalyzer.Id, IntactCodeOnlyAnalyzer.Id }, intact.Diagnostics.Select(d => d.Id).Distinct().Order(StringComparer.Ordinal));
+
+        var (silent, failures, analyzed) = await AnalyzerExceptionTests.RuleControlAsync(seed: 7, analyzers, intact);
+
+        Assert.Empty(failures);
+        var dead = Assert.Single(silent);
+        Assert.StartsWith($"{IntactCodeOnlyAnalyzer.Id} reported on none of {Fuzz.MaxPerRule} damaged variants", dead);
+        Assert.InRange(analyzed, Fuzz.MaxPerRule + 1, 2 * Fuzz.MaxPerRule);
+    }
+
+    [Fact]
+    public void Strata_replay_from_seed_and_differ_between_strata()
+    {
+        var first = Fuzz.Stratum(seed: 7, "A", 10, Corpus.RuleTestSources).ToList();
+        var again = Fuzz.Stratum(seed: 7, "A", 20, Corpus.RuleTestSources).Take(10).ToList();
+        var other = Fuzz.Stratum(seed: 7, "B", 10, Corpus.RuleTestSources).ToList();
+
+        Assert.Equal(10, first.Count);
+        Assert.Equal(first.Select(v => v.Damaged), again.Select(v => v.Damaged));
+        Assert.NotEqual(first.Select(v => v.Damaged), other.Select(v => v.Damaged));
+        Assert.All(first, variant => Assert.Contains(Corpus.Parse(variant.Damaged.Text, variant.Source.Name).GetDiagnostics(), d => d.Severity == DiagnosticSeverity.Error));
+        Assert.All(first, variant => Assert.Contains("of stratum A of seed 7", variant.Describe()));
+    }
+
+    [Fact]
     public void Variants_replay_from_seed_and_index_and_differ_between_seeds()
     {
         var first = Fuzz.Variants(seed: 7, count: 20, Corpus.All).ToList();
@@ -118,6 +148,33 @@ public class HarnessTests
                 operation =>
                 {
                     if (operation.Operation is IInvocationOperation { TargetMethod.Name: "For" } invocation)
+                    {
+                        operation.ReportDiagnostic(Diagnostic.Create(Rule, invocation.Syntax.GetLocation()));
+                    }
+                },
+                OperationKind.Invocation);
+        }
+    }
+
+    /// <summary>TEST0003 on every Parallel.For call, but only in a tree without syntax errors: a rule dead on damaged code.</summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    private sealed class IntactCodeOnlyAnalyzer : DiagnosticAnalyzer
+    {
+        public const string Id = "TEST0003";
+
+        private static readonly DiagnosticDescriptor Rule = new(Id, "Test", "Test", "Test", DiagnosticSeverity.Warning, isEnabledByDefault: true);
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rule);
+
+        public override void Initialize(AnalysisContext context)
+        {
+            context.EnableConcurrentExecution();
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.RegisterOperationAction(
+                operation =>
+                {
+                    if (operation.Operation is IInvocationOperation { TargetMethod.Name: "For" } invocation &&
+                        !invocation.Syntax.SyntaxTree.GetDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error))
                     {
                         operation.ReportDiagnostic(Diagnostic.Create(Rule, invocation.Syntax.GetLocation()));
                     }

@@ -17,11 +17,16 @@ public static class Backends
 
     private static readonly ConcurrentDictionary<string, string?> Missing = new();
 
-    /// <summary>An executor for <paramref name="backend"/>, polling briskly; skips (or fails on CI) when its daemon is not there.</summary>
-    public static JobExecutor Create(string backend, JobExecutorOptions? options = null)
+    /// <summary>
+    /// An executor for <paramref name="backend"/>, polling briskly, keeping its runs under <paramref name="workDirectory"/>
+    /// (the test's own, which it deletes: the default, a new folder in the temporary folder, would be left behind);
+    /// skips (or fails on CI) when its daemon is not there.
+    /// </summary>
+    public static JobExecutor Create(string backend, string workDirectory, JobExecutorOptions? options = null)
     {
         Require(backend);
         options ??= new JobExecutorOptions();
+        options.WorkDirectory ??= workDirectory;
         options.PollInterval = TimeSpan.FromMilliseconds(200);
         options.MaxPollInterval = TimeSpan.FromSeconds(1);
         return JobExecutor.Create(backend, options);
@@ -36,6 +41,16 @@ public static class Backends
             Assert.False(Environment.GetEnvironmentVariable("CI") == "true", reason);
             Skip.If(true, reason);
         }
+    }
+
+    /// <summary>The slots (cores) <paramref name="backend"/>'s grid has in all, as its status command tells the executor.</summary>
+    public static async Task<int> SlotsAsync(string backend)
+    {
+        Require(backend);
+        Scheduler scheduler = backend == "sge" ? new SgeScheduler(new JobExecutorOptions()) : new SlurmScheduler(new JobExecutorOptions());
+        var slots = await scheduler.SlotsAsync(CancellationToken.None);
+        Assert.True(slots is { Total: > 0 }, $"{backend} did not say how many slots it has");
+        return slots!.Value.Total;
     }
 
     /// <summary>What the scheduler lists as queued or running, as its own command prints it.</summary>

@@ -29,7 +29,7 @@ public sealed class JobExecutorErrorTests : IDisposable
     [Fact]
     public async Task A_program_that_cannot_start_is_a_failed_job_not_a_crash()
     {
-        var result = await JobExecutor.Local().RunAsync(new Job(Path.Combine(scratch, "no-such-program")));
+        var result = await JobExecutor.Local(new JobExecutorOptions { WorkDirectory = scratch }).RunAsync(new Job(Path.Combine(scratch, "no-such-program")));
 
         Assert.Equal(JobState.Failed, result.State);
         Assert.Null(result.ExitCode);
@@ -41,7 +41,7 @@ public sealed class JobExecutorErrorTests : IDisposable
     [InlineData("slurm", "sbatch")]
     public async Task A_missing_scheduler_says_which_command_and_what_to_do(string backend, string command)
     {
-        var executor = JobExecutor.Create(backend, new JobExecutorOptions { SchedulerDirectory = Path.Combine(scratch, "nowhere") });
+        var executor = JobExecutor.Create(backend, new JobExecutorOptions { SchedulerDirectory = Path.Combine(scratch, "nowhere"), WorkDirectory = scratch });
 
         var error = await Assert.ThrowsAsync<JobSchedulerException>(() => executor.RunAsync(new Job("true")));
         Assert.Contains($"'{command}' could not be run", error.Message);
@@ -54,7 +54,7 @@ public sealed class JobExecutorErrorTests : IDisposable
     public async Task A_daemon_that_is_down_is_retried_with_back_off_then_reported(string backend, string command, string message)
     {
         var calls = FakeScheduler(command, message);
-        var executor = JobExecutor.Create(backend, new JobExecutorOptions { SchedulerDirectory = scratch, SubmitRetryTime = TimeSpan.FromSeconds(4) });
+        var executor = JobExecutor.Create(backend, new JobExecutorOptions { SchedulerDirectory = scratch, SubmitRetryTime = TimeSpan.FromSeconds(4), WorkDirectory = scratch });
 
         var clock = Stopwatch.StartNew();
         var error = await Assert.ThrowsAsync<JobSchedulerException>(() => executor.RunAsync(new Job("true")));
@@ -71,7 +71,7 @@ public sealed class JobExecutorErrorTests : IDisposable
     public async Task A_refused_job_is_reported_at_once()
     {
         var calls = FakeScheduler("sbatch", "sbatch: error: invalid partition specified: gpu");
-        var executor = JobExecutor.Slurm(new JobExecutorOptions { SchedulerDirectory = scratch, Queue = "gpu" });
+        var executor = JobExecutor.Slurm(new JobExecutorOptions { SchedulerDirectory = scratch, Queue = "gpu", WorkDirectory = scratch });
 
         var error = await Assert.ThrowsAsync<JobSchedulerException>(() => executor.RunAsync(new Job("true")));
         Assert.Contains("invalid partition specified: gpu", error.Message);
@@ -101,7 +101,7 @@ public sealed class JobExecutorErrorTests : IDisposable
         });
         listener.Start();
 
-        var executor = JobExecutor.Local(new JobExecutorOptions { Progress = new Synchronous<JobStatus>(snapshots.Add), MaxActive = 1 });
+        var executor = JobExecutor.Local(new JobExecutorOptions { Progress = new Synchronous<JobStatus>(snapshots.Add), MaxActive = 1, WorkDirectory = scratch });
         var results = await executor.RunAllAsync(new[] { new Job("true") { Name = "ok" }, new Job("false") { Name = "bad" } });
 
         var status = executor.Status();

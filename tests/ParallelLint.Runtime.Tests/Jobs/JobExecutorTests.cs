@@ -15,7 +15,8 @@ public sealed class JobExecutorTests : IDisposable
     [MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
     public async Task Many_jobs_go_through_few_slots_and_wait_in_the_queue(string backend)
     {
-        var executor = Backends.Create(backend, new JobExecutorOptions { MaxActive = 2 });
+        // Locally a slot for every job, so that only MaxActive holds them back, on any number of cores.
+        var executor = Backends.Create(backend, scratch, new JobExecutorOptions { MaxActive = 2, Slots = 5 });
         var results = await executor.RunAllAsync(Enumerable.Range(0, 5).Select(i => new Job("sleep", "1") { Name = "nap" + i }));
 
         Assert.All(results, result => Assert.Equal(JobState.Succeeded, result.State));
@@ -29,34 +30,45 @@ public sealed class JobExecutorTests : IDisposable
     [Fact]
     public async Task Local_slots_above_the_cores_let_waiting_jobs_run_together()
     {
-        var slots = Cores.Available + 4;
-        var executor = JobExecutor.Local(new JobExecutorOptions { Slots = slots });
-        var results = await executor.RunAllAsync(Enumerable.Range(0, slots).Select(i => new Job("sleep", "1") { Name = "wait" + i }));
+        // Where 2 cores are available (inside an item of 2, on any machine), 6 slots are above the cores.
+        const int Slots = 6;
+        var (byDefault, results, total) = await OnCores.RunAsync(2, async () =>
+        {
+            var byDefault = JobExecutor.Local(new JobExecutorOptions { WorkDirectory = scratch }).Status().SlotsTotal;
+            var executor = JobExecutor.Local(new JobExecutorOptions { Slots = Slots, WorkDirectory = scratch });
+            var results = await executor.RunAllAsync(Enumerable.Range(0, Slots).Select(i => new Job("sleep", "1") { Name = "wait" + i }));
+            return (byDefault, results, executor.Status().SlotsTotal);
+        });
 
+        Assert.Equal(2, byDefault);
         Assert.All(results, result => Assert.Equal(JobState.Succeeded, result.State));
-        Assert.Equal(slots, MostAtOnce(results));
-        Assert.Equal(slots, executor.Status().SlotsTotal);
+        Assert.Equal(Slots, MostAtOnce(results));
+        Assert.Equal(Slots, total);
     }
 
     [SkippableTheory]
     [MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
     public async Task A_job_gets_its_cores_and_wide_jobs_do_not_overlap(string backend)
     {
-        var executor = Backends.Create(backend);
-        var show = "echo \"$OMP_NUM_THREADS $DOTNET_PROCESSOR_COUNT ${NSLOTS:-} ${SLURM_CPUS_PER_TASK:-}\"; sleep 1";
-        var results = await executor.RunAllAsync(Enumerable.Range(0, 2).Select(_ => new Job("sh", "-c", show) { Cores = 2 }));
+        // Two jobs too wide to run together, on any machine: locally 2 cores each of 3 slots, on a grid more than half its slots.
+        var executor = Backends.Create(backend, scratch, new JobExecutorOptions { Slots = 3 });
+        var cores = backend == "local" ? 2 : (await Backends.SlotsAsync(backend) / 2) + 1;
+
+        // The scheduler's own allocation by name: Slurm passes on the submitter's variables, an NSLOTS among them.
+        var allocation = backend switch { "sge" => "${NSLOTS:-}", "slurm" => "${SLURM_CPUS_PER_TASK:-}", _ => "" };
+        var show = $"echo \"$OMP_NUM_THREADS $DOTNET_PROCESSOR_COUNT {allocation}\"; sleep 1";
+        var results = await executor.RunAllAsync(Enumerable.Range(0, 2).Select(_ => new Job("sh", "-c", show) { Cores = cores }));
 
         Assert.All(results, result => Assert.Equal(JobState.Succeeded, result.State));
         var seen = File.ReadAllText(results[0].StandardOutputPath).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        Assert.Equal("2", seen[0]);
-        Assert.Equal("2", seen[1]);
+        var expected = cores.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(expected, seen[0]);
+        Assert.Equal(expected, seen[1]);
         if (backend != "local")
         {
-            // The scheduler's own allocation: NSLOTS on SGE, SLURM_CPUS_PER_TASK on Slurm.
-            Assert.Equal("2", seen[2]);
+            Assert.Equal(expected, seen[2]);
         }
 
-        // This machine and these grids have two cores: two 2-core jobs run one after the other.
         Assert.Equal(1, MostAtOnce(results));
     }
 
@@ -64,7 +76,7 @@ public sealed class JobExecutorTests : IDisposable
     [MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
     public async Task Exit_codes_are_reported(string backend)
     {
-        var executor = Backends.Create(backend);
+        var executor = Backends.Create(backend, scratch);
         var results = await executor.RunAllAsync(new[] { new Job("sh", "-c", "exit 3"), new Job("true") });
 
         Assert.Equal(JobState.Failed, results[0].State);
@@ -78,7 +90,7 @@ public sealed class JobExecutorTests : IDisposable
     [MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
     public async Task ForEach_hands_every_item_its_result_in_order_and_gathers_what_the_handler_threw(string backend)
     {
-        var executor = Backends.Create(backend);
+        var executor = Backends.Create(backend, scratch);
         var seen = new List<(int Item, int? ExitCode)>();
 
         var thrown = await Assert.ThrowsAsync<AggregateException>(() => executor.ForEachAsync(
@@ -101,7 +113,7 @@ public sealed class JobExecutorTests : IDisposable
     [MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
     public async Task A_job_killed_mid_run_is_reported_and_retried_when_asked(string backend)
     {
-        var executor = Backends.Create(backend, new JobExecutorOptions { MaxAttempts = 2 });
+        var executor = Backends.Create(backend, scratch, new JobExecutorOptions { MaxAttempts = 2 });
         var pidFile = Path.Combine(scratch, "pid");
 
         // The first attempt waits to be killed; the second finds it was and succeeds.
@@ -118,7 +130,7 @@ public sealed class JobExecutorTests : IDisposable
         // Without retries the kill is the job's end.
         File.Delete(pidFile + ".killed");
         File.Delete(pidFile);
-        var once = Backends.Create(backend);
+        var once = Backends.Create(backend, scratch);
         run = once.RunAsync(new Job("sh", "-c", script, "sh", pidFile));
         Process.GetProcessById(await WaitForPid(pidFile)).Kill();
         result = await run;
@@ -130,7 +142,7 @@ public sealed class JobExecutorTests : IDisposable
     [MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
     public async Task Cancelling_stops_every_job_and_leaves_nothing_running_or_queued(string backend)
     {
-        var executor = Backends.Create(backend, new JobExecutorOptions { MaxActive = 1 });
+        var executor = Backends.Create(backend, scratch, new JobExecutorOptions { MaxActive = 1 });
         var marker = Path.Combine(scratch, "started");
         using var cancel = new CancellationTokenSource();
         var run = executor.RunAllAsync(Enumerable.Range(0, 3).Select(i => new Job("sh", "-c", "touch \"$1\"; exec sleep 60", "sh", marker + i) { Name = "long" + i }), cancel.Token);
@@ -150,7 +162,7 @@ public sealed class JobExecutorTests : IDisposable
     [MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
     public async Task A_job_over_its_time_limit_is_stopped(string backend)
     {
-        var executor = Backends.Create(backend);
+        var executor = Backends.Create(backend, scratch);
         var clock = Stopwatch.StartNew();
         var result = await executor.RunAsync(new Job("sleep", "60") { TimeLimit = TimeSpan.FromSeconds(2) });
 
@@ -163,7 +175,7 @@ public sealed class JobExecutorTests : IDisposable
     [MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
     public async Task Arguments_pass_through_unchanged_and_no_shell_sees_them(string backend)
     {
-        var executor = Backends.Create(backend);
+        var executor = Backends.Create(backend, scratch);
         var injected = Path.Combine(scratch, "injected");
         var arguments = new[]
         {
@@ -182,7 +194,7 @@ public sealed class JobExecutorTests : IDisposable
     [MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
     public async Task Staged_data_is_written_once_readable_by_every_job_and_private(string backend)
     {
-        var executor = Backends.Create(backend);
+        var executor = Backends.Create(backend, scratch);
         var path = executor.Stage("design.csv", "id,dose\n1,10\n");
         var results = await executor.RunAllAsync(Enumerable.Range(0, 3).Select(_ => new Job("cat", path)));
 
@@ -203,8 +215,8 @@ public sealed class JobExecutorTests : IDisposable
     public async Task Executors_sharing_a_work_directory_never_see_each_others_files(string backend)
     {
         var shared = Path.Combine(scratch, "work");
-        var first = await Backends.Create(backend, new JobExecutorOptions { WorkDirectory = shared }).RunAsync(new Job("sh", "-c", "echo one"));
-        var second = await Backends.Create(backend, new JobExecutorOptions { WorkDirectory = shared }).RunAsync(new Job("sh", "-c", "echo two; exit 4"));
+        var first = await Backends.Create(backend, scratch, new JobExecutorOptions { WorkDirectory = shared }).RunAsync(new Job("sh", "-c", "echo one"));
+        var second = await Backends.Create(backend, scratch, new JobExecutorOptions { WorkDirectory = shared }).RunAsync(new Job("sh", "-c", "echo two; exit 4"));
 
         Assert.Equal((JobState.Succeeded, "one\n"), (first.State, File.ReadAllText(first.StandardOutputPath)));
         Assert.Equal((JobState.Failed, 4, "two\n"), (second.State, second.ExitCode, File.ReadAllText(second.StandardOutputPath)));
@@ -214,7 +226,7 @@ public sealed class JobExecutorTests : IDisposable
     [MemberData(nameof(Backends.Grids), MemberType = typeof(Backends))]
     public async Task Similar_jobs_go_out_as_one_array_job(string backend)
     {
-        var executor = Backends.Create(backend);
+        var executor = Backends.Create(backend, scratch);
         var results = await executor.RunAllAsync(Enumerable.Range(1, 4).Select(i => new Job("sh", "-c", "exit $1", "sh", (i % 2 * 5).ToString())));
 
         var arrays = results.Select(r => r.Id!.Split('.', '_')[0]).Distinct().ToList();
