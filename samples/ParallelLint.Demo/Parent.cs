@@ -11,7 +11,7 @@ internal sealed record RunMeasurement(int Workers, double Seconds, double SendSe
 /// <summary>An example measured at every number of workers, the cost model's prediction, and the picks.</summary>
 internal sealed record ExampleOutcome(SeedExample Example, IReadOnlyList<RunMeasurement> Runs, CostModel Model, int TunerPick)
 {
-    public double Predicted(int workers) => Model.Time(workers);
+    public double Predicted(int workers) => Model.Predict(workers);
 }
 
 /// <summary>
@@ -166,7 +166,7 @@ internal sealed class Parent
         CostModel Model(double io) => slots is int k
             ? new CostModel(perWorker, example.Compute * Unit, io, k)
             : new CostModel(perWorker, example.Compute * Unit, io);
-        return Model(Math.Max(0, runs[0].Seconds - Model(0).Time(runs[0].Workers)));
+        return Model(Math.Max(0, runs[0].Seconds - Model(0).Predict(runs[0].Workers)));
     }
 
     /// <summary>The slots the workers shared, when a run had fewer than workers (a grid queue, busy workers).</summary>

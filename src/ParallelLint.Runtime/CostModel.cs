@@ -36,9 +36,9 @@ public sealed class CostModel
     /// <summary>How many workers can compute at once; null when every worker gets a slot of its own.</summary>
     public int? Slots { get; }
 
-    /// <summary>The predicted wall time with <paramref name="workers"/> workers.</summary>
+    /// <summary>The predicted wall time with <paramref name="workers"/> workers, <c>T(n)</c>, in the unit of the costs.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="workers"/> is 0 or below.</exception>
-    public double Time(int workers) =>
+    public double Predict(int workers) =>
         workers > 0
             ? workers * PerWorker + Rounds(workers) * Compute / workers + Io
             : throw new ArgumentOutOfRangeException(nameof(workers), workers, "At least one worker.");
@@ -59,10 +59,11 @@ public sealed class CostModel
         var ideal = Math.Sqrt(Compute / PerWorker);
         var candidates = new[] { Math.Floor(ideal), Math.Ceiling(ideal) }
             .Select(n => (int)Math.Min(Math.Max(1, n), Math.Max(1, maxWorkers)));
-        return candidates.OrderBy(Time).First();
+        return candidates.OrderBy(n => Predict(n)).First();
     }
 
-    /// <summary>The predicted time and speed-up for each of <paramref name="workers"/>.</summary>
+    /// <summary>The predicted time and speed-up over one worker for each of <paramref name="workers"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A number of workers is 0 or below.</exception>
     public IReadOnlyList<(int Workers, double Time, double Speedup)> Predict(IEnumerable<int> workers) =>
-        workers.Select(n => (n, Time(n), Time(1) / Time(n))).ToList();
+        workers.Select(n => (n, Predict(n), Predict(1) / Predict(n))).ToList();
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 
 namespace ParallelLint.Runtime;
 
@@ -20,6 +21,10 @@ public readonly struct TuningPoint
 
     /// <summary>Work done per second: items of the sample (<c>TuneAsync</c>) or whole runs (<c>TuneRunsAsync</c>).</summary>
     public double Throughput { get; }
+
+    /// <summary>One row of the table: <c>degree 4: 1.560 s, 0.641/s</c>.</summary>
+    public override string ToString() =>
+        FormattableString.Invariant($"degree {Degree}: {Elapsed.TotalSeconds:0.000} s, {Throughput:0.###}/s");
 }
 
 /// <summary>What a tuning run measured and what it recommends.</summary>
@@ -40,6 +45,18 @@ public sealed class TuningResult
 
     /// <summary>The Universal Scalability Law fitted to the points: where throughput would peak beyond them.</summary>
     public ScalabilityLaw Law { get; }
+
+    /// <summary>The knee, the fitted law, and one line per measured degree.</summary>
+    public override string ToString()
+    {
+        var text = new StringBuilder(FormattableString.Invariant($"knee {Knee}; {Law}"));
+        foreach (var point in Points)
+        {
+            text.AppendLine().Append("  ").Append(point);
+        }
+
+        return text.ToString();
+    }
 }
 
 /// <summary>

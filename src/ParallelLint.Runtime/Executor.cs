@@ -40,6 +40,11 @@ public static class Executor
     }
 
     /// <summary>Runs <paramref name="body"/> for every item and returns the results in the order of the items.</summary>
+    /// <remarks>
+    /// The body returns a <see cref="ValueTask{TResult}"/>, as <c>Parallel.ForEachAsync</c>'s does. A method that returns
+    /// a <see cref="Task{TResult}"/> goes in through an async lambda: <c>async (item, ct) =&gt; await FitAsync(item, ct)</c>.
+    /// There is no overload taking <see cref="Task{TResult}"/>: an async lambda would match both, an ambiguous call (CS0121).
+    /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="source"/> or <paramref name="body"/> is null.</exception>
     [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = OverloadsDifferBySource)]
     public static Task<TResult[]> MapAsync<T, TResult>(IEnumerable<T> source, Func<T, CancellationToken, ValueTask<TResult>> body, ExecutorOptions? options = null)

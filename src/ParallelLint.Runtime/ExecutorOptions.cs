@@ -66,4 +66,8 @@ public readonly struct ExecutorProgress
 
     /// <summary>Items running now.</summary>
     public long Running => Started - Completed - Failed;
+
+    /// <summary>The counts, for a progress line: <c>started 10 (2 running), 7 completed, 1 failed</c>.</summary>
+    public override string ToString() =>
+        FormattableString.Invariant($"started {Started} ({Running} running), {Completed} completed, {Failed} failed");
 }

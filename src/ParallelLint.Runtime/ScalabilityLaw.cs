@@ -28,6 +28,11 @@ public sealed class ScalabilityLaw
     /// <summary>The predicted throughput at degree <paramref name="degree"/>.</summary>
     public double Throughput(double degree) => Lambda * degree / (1 + Sigma * (degree - 1) + Kappa * degree * (degree - 1));
 
+    /// <summary>The fitted parameters and the peak: <c>USL lambda 0.386/s, sigma 0.120, kappa 0.0150: peak at 7.4</c>.</summary>
+    public override string ToString() =>
+        FormattableString.Invariant($"USL lambda {Lambda:0.###}/s, sigma {Sigma:0.000}, kappa {Kappa:0.0000}: ") +
+        (PeakDegree is double peak ? FormattableString.Invariant($"peak at {peak:0.0}") : "no peak (throughput never falls)");
+
     /// <summary>
     /// Least-squares fit to measured (degree, throughput) points, one of them at degree 1. With λ = X(1), the law is
     /// linear in σ and κ: <c>n/C(n) − 1 = σ(n−1) + κn(n−1)</c>, where C(n) = X(n)/λ.

@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using System.Xml.Linq;
 
 namespace ParallelLint.Package.Tests;
@@ -87,6 +88,32 @@ public sealed class PackageLayoutTests
         Assert.Equal("MIT", license?.Value);
         Assert.Equal("git", metadata.Element(Nuspec + "repository")?.Attribute("type")?.Value);
         Assert.False(string.IsNullOrWhiteSpace(metadata.Element(Nuspec + "tags")?.Value));
+    }
+
+    /// <summary>
+    /// The packed README is read where the repository is not (nuget.org, the IDE): every link and image in it is
+    /// absolute, and those into the repository name a file it has. The repository's README links relatively.
+    /// </summary>
+    [Fact]
+    public void The_packed_readme_links_only_absolute_urls_to_files_the_repository_has()
+    {
+        const string FileUrl = "https://github.com/parallellint/parallellint/blob/main/";
+        const string RawUrl = "https://raw.githubusercontent.com/parallellint/parallellint/main/";
+        using var archive = ZipFile.OpenRead(package.Path);
+        using var reader = new StreamReader(archive.GetEntry("README.md")!.Open());
+        var packed = LinkTargets(reader.ReadToEnd());
+        var repository = LinkTargets(File.ReadAllText(Path.Combine(DotNet.RepositoryRoot(), "README.md")));
+
+        Assert.Contains(repository, target => !target.Contains("://", StringComparison.Ordinal));
+        Assert.Equal(repository.Length, packed.Length);
+        Assert.Empty(packed.Where(target => !target.StartsWith("https://", StringComparison.Ordinal)));
+        Assert.Contains(FileUrl + "docs/rules/PL1001.md", packed);
+        Assert.Contains(RawUrl + "docs/images/seed-examples.png", packed);
+        var missing = packed
+            .Where(target => target.StartsWith(FileUrl, StringComparison.Ordinal) || target.StartsWith(RawUrl, StringComparison.Ordinal))
+            .Select(target => target[(target.StartsWith(FileUrl, StringComparison.Ordinal) ? FileUrl : RawUrl).Length..].Split('#')[0])
+            .Where(path => !File.Exists(Path.Combine(DotNet.RepositoryRoot(), path)));
+        Assert.Empty(missing);
     }
 
     /// <summary>
@@ -206,6 +233,31 @@ public sealed class PackageLayoutTests
         var run = await DotNet.Run(app, DotNet.CommandTimeout, "run", "--no-build");
         Assert.True(run.ExitCode == 0, run.Output);
         Assert.Matches(@"squares=1,4,9,16 nested=19800 cores=[1-9]\d* runtime=\.NETCoreApp,Version=v8\.0", run.Output);
+    }
+
+    /// <summary>
+    /// Every link and image target of a Markdown text outside its code blocks: <c>[text](target)</c>,
+    /// <c>![alt](target)</c>, <c>[name]: target</c> and HTML <c>href</c> / <c>src</c>.
+    /// </summary>
+    private static string[] LinkTargets(string markdown)
+    {
+        var outsideCode = new List<string>();
+        var inCode = false;
+        foreach (var line in markdown.ReplaceLineEndings("\n").Split('\n'))
+        {
+            inCode ^= line.TrimStart().StartsWith("```", StringComparison.Ordinal);
+            if (!inCode && !line.TrimStart().StartsWith("```", StringComparison.Ordinal))
+            {
+                outsideCode.Add(line);
+            }
+        }
+
+        return Regex.Matches(
+                string.Join("\n", outsideCode),
+                @"\]\(\s*<?(?<target>[^)\s>]+)|^\s*\[[^\]]+\]:\s*(?<target>\S+)|\b(?:href|src)\s*=\s*[""'](?<target>[^""']+)",
+                RegexOptions.Multiline)
+            .Select(match => match.Groups["target"].Value)
+            .ToArray();
     }
 
     private XDocument PackedNuspec()

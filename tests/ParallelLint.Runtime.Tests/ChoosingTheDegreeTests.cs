@@ -9,7 +9,7 @@ public class ChoosingTheDegreeTests
     public void Seed_example_one_eight_workers_are_slower_than_four()
     {
         var model = new CostModel(PerWorkerMinutes, compute: 10, io: 2);
-        Assert.True(model.Time(8) > model.Time(4), $"T(4) = {model.Time(4)}, T(8) = {model.Time(8)}");
+        Assert.True(model.Predict(8) > model.Predict(4), $"T(4) = {model.Predict(4)}, T(8) = {model.Predict(8)}");
         Assert.Equal(4, model.BestWorkers());
         Assert.Equal(new[] { 12.5, 8, 6.5, 7.25 }, model.Predict(new[] { 1, 2, 4, 8 }).Select(row => row.Time));
     }
@@ -36,7 +36,7 @@ public class ChoosingTheDegreeTests
         Assert.Null(new CostModel(PerWorkerMinutes, compute: 60, io: 2).Slots);
 
         // Three workers on two slots: the third computes its third alone, after the first round.
-        Assert.Equal(3 * PerWorkerMinutes + 2 * 60.0 / 3 + 2, new CostModel(PerWorkerMinutes, 60, 2, slots: 2).Time(3), precision: 9);
+        Assert.Equal(3 * PerWorkerMinutes + 2 * 60.0 / 3 + 2, new CostModel(PerWorkerMinutes, 60, 2, slots: 2).Predict(3), precision: 9);
     }
 
     [Fact]
@@ -46,7 +46,7 @@ public class ChoosingTheDegreeTests
         Assert.Equal("perWorker", Assert.Throws<ArgumentOutOfRangeException>(() => new CostModel(-1, 1, 0)).ParamName);
         Assert.Equal("compute", Assert.Throws<ArgumentOutOfRangeException>(() => new CostModel(1, 0, 0)).ParamName);
         Assert.Equal("io", Assert.Throws<ArgumentOutOfRangeException>(() => new CostModel(1, 1, double.NaN)).ParamName);
-        Assert.Equal("workers", Assert.Throws<ArgumentOutOfRangeException>(() => new CostModel(1, 1, 0).Time(0)).ParamName);
+        Assert.Equal("workers", Assert.Throws<ArgumentOutOfRangeException>(() => new CostModel(1, 1, 0).Predict(0)).ParamName);
     }
 
     [Fact]
