@@ -16,12 +16,17 @@ internal sealed class GridJobExecutor : JobExecutor
 
     private readonly Scheduler scheduler;
     private (int Total, int Used)? slots;
+    private SlotLimit? limit;
     private int submissions;
 
     public GridJobExecutor(Scheduler scheduler, JobExecutorOptions? options)
         : base(scheduler.Name, options) => this.scheduler = scheduler;
 
     private protected override (int? Total, int? Used) Slots() => (slots?.Total, slots?.Used);
+
+    // Asked once per executor; not remembered while the scheduler does not answer.
+    private protected override async Task<SlotLimit?> LargestJobAsync(CancellationToken cancellationToken) =>
+        limit ??= await scheduler.LargestJobAsync(cancellationToken).ConfigureAwait(false);
 
     private protected override async Task RunCoreAsync(IReadOnlyList<JobResult> results, string directory, CancellationToken cancellationToken)
     {

@@ -11,11 +11,23 @@ namespace ParallelLint.Runtime.Jobs;
 internal sealed class LocalJobExecutor : JobExecutor
 {
     private readonly CoreSlots slots;
+    private readonly SlotLimit limit;
 
     public LocalJobExecutor(JobExecutorOptions? options)
-        : base("local", options) => slots = new CoreSlots(Options.Slots ?? Cores.Available, Options.MaxActive);
+        : base("local", options)
+    {
+        slots = new CoreSlots(Options.Slots ?? Cores.Available, Options.MaxActive);
+        limit = Options.Slots is { } configured
+            ? new SlotLimit(slots.Total, FormattableString.Invariant($"the executor's slots, JobExecutorOptions.Slots = {configured}"), "or raise JobExecutorOptions.Slots")
+            : new SlotLimit(
+                slots.Total,
+                FormattableString.Invariant($"the executor's slots, the cores this process may use (Cores.Available = {slots.Total}, decided by {(ItemBudget.Cores is null ? Cores.Detect().DecidedBy : "the enclosing Executor item's budget")})"),
+                "or set JobExecutorOptions.Slots for jobs that mostly wait");
+    }
 
     private protected override (int? Total, int? Used) Slots() => (slots.Total, slots.Used);
+
+    private protected override Task<SlotLimit?> LargestJobAsync(CancellationToken cancellationToken) => Task.FromResult<SlotLimit?>(limit);
 
     private protected override Task RunCoreAsync(IReadOnlyList<JobResult> results, string directory, CancellationToken cancellationToken) =>
         Task.WhenAll(results.Select(result => RunJobAsync(result, cancellationToken)));
