@@ -11,6 +11,10 @@ namespace ParallelLint.Runtime.Jobs;
 /// Every submitted job ends in exactly one final state (<see cref="JobState"/>). A job that failed, timed out or was
 /// lost is started again up to <see cref="JobExecutorOptions.MaxAttempts"/> times. Standard output and error go to
 /// files of the run's directory; data every job needs is staged once with <see cref="Stage(string, byte[])"/>.
+/// If this process ends while runs are going (Ctrl+C, SIGTERM, SIGHUP, or Main returning or Environment.Exit with a
+/// run not awaited), their grid jobs are deleted (<c>qdel</c>, <c>scancel</c>) and their local processes killed on
+/// the way out; a program that handles Ctrl+C itself (cancelling the signal) cancels its runs' tokens instead.
+/// SIGKILL cannot be caught: its jobs stay queued until they end or are deleted.
 /// </remarks>
 public abstract class JobExecutor
 {
