@@ -2,7 +2,8 @@ namespace ParallelLint.Runtime.Jobs;
 
 /// <summary>
 /// The local backend's slots: a job holds as many of the machine's cores as it declares, first come first
-/// served, and optionally at most a given number of jobs run at once. A job wider than the machine runs alone.
+/// served, and optionally at most a given number of jobs run at once. The executor refuses jobs wider than
+/// <see cref="Total"/> before they get here (<see cref="JobDoesNotFitException"/>).
 /// </summary>
 internal sealed class CoreSlots
 {
@@ -31,7 +32,10 @@ internal sealed class CoreSlots
         }
     }
 
-    /// <summary>Waits for <paramref name="cores"/> cores (clamped to the machine) and returns how many were granted.</summary>
+    /// <summary>
+    /// Waits for <paramref name="cores"/> cores and returns how many were granted: clamped to <see cref="Total"/>, so
+    /// that a job wider than the slots could never wait forever here.
+    /// </summary>
     public Task<int> AcquireAsync(int cores, CancellationToken cancellationToken)
     {
         cores = Math.Min(cores, Total);

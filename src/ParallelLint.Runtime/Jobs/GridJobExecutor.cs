@@ -16,6 +16,7 @@ internal sealed class GridJobExecutor : JobExecutor
 
     private readonly Scheduler scheduler;
     private (int Total, int Used)? slots;
+    private SlotLimit? limit;
     private int submissions;
 
     public GridJobExecutor(Scheduler scheduler, JobExecutorOptions? options)
@@ -23,15 +24,21 @@ internal sealed class GridJobExecutor : JobExecutor
 
     private protected override (int? Total, int? Used) Slots() => (slots?.Total, slots?.Used);
 
+    // Asked once per executor; not remembered while the scheduler does not answer.
+    private protected override async Task<SlotLimit?> LargestJobAsync(CancellationToken cancellationToken) =>
+        limit ??= await scheduler.LargestJobAsync(cancellationToken).ConfigureAwait(false);
+
     private protected override async Task RunCoreAsync(IReadOnlyList<JobResult> results, string directory, CancellationToken cancellationToken)
     {
         var launcher = Path.Combine(directory, "launch.sh");
         PrivateFiles.WriteAllBytes(launcher, new UTF8Encoding(false).GetBytes(Launcher.Replace("\r", "")));
         var tasks = new List<GridTask>();
+        var submitted = new Submitted();
+        using var exit = ExitCleanup.Register(why => CancelAtExit(submitted, tasks, why));
         try
         {
-            await SubmitAsync(results.Select(result => (result, 1)).ToList(), directory, launcher, tasks, cancellationToken).ConfigureAwait(false);
-            await PollAsync(tasks, directory, launcher, cancellationToken).ConfigureAwait(false);
+            await SubmitAsync(results.Select(result => (result, 1)).ToList(), directory, launcher, tasks, submitted, cancellationToken).ConfigureAwait(false);
+            await PollAsync(tasks, directory, launcher, submitted, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is OperationCanceledException || e is JobSchedulerException)
         {
@@ -41,7 +48,36 @@ internal sealed class GridJobExecutor : JobExecutor
         }
     }
 
-    private async Task SubmitAsync(List<(JobResult Result, int Attempt)> jobs, string directory, string launcher, List<GridTask> tasks, CancellationToken cancellationToken)
+    /// <summary>
+    /// The process is ending with the run going: deletes its jobs that are not known to have ended, after waiting
+    /// (briefly) for a submission under way, whose job would otherwise escape.
+    /// </summary>
+    private void CancelAtExit(Submitted submitted, List<GridTask> tasks, string why)
+    {
+        List<string> ids;
+        lock (submitted)
+        {
+            submitted.Exiting = why;
+            var deadline = DateTimeOffset.Now + TimeSpan.FromSeconds(10);
+            while (submitted.InFlight > 0 && DateTimeOffset.Now < deadline)
+            {
+                Monitor.Wait(submitted, TimeSpan.FromMilliseconds(100));
+            }
+
+            var ended = new HashSet<string>(
+                tasks.GroupBy(task => task.JobId).Where(job => job.All(task => task.Done && !task.AwaitsRetry)).Select(job => job.Key),
+                StringComparer.Ordinal);
+            ids = submitted.Ids.Where(id => !ended.Contains(id)).ToList();
+        }
+
+        // Bounded: a scheduler that does not answer must not keep the process from ending.
+        if (ids.Count > 0)
+        {
+            scheduler.CancelAsync(ids).Wait(TimeSpan.FromSeconds(15));
+        }
+    }
+
+    private async Task SubmitAsync(List<(JobResult Result, int Attempt)> jobs, string directory, string launcher, List<GridTask> tasks, Submitted submitted, CancellationToken cancellationToken)
     {
         foreach (var group in jobs.GroupBy(job => (job.Result.Job.Cores, job.Result.Job.TimeLimit, job.Attempt)))
         {
@@ -54,7 +90,7 @@ internal sealed class GridJobExecutor : JobExecutor
             }
 
             var submission = new GridSubmission(folder, launcher, members.Count, group.Key.Cores, group.Key.TimeLimit, members[0].Result.Job.DisplayName, Options.MaxActive);
-            var id = await SubmitWithRetriesAsync(submission, cancellationToken).ConfigureAwait(false);
+            var id = await SubmitWithRetriesAsync(submission, submitted, cancellationToken).ConfigureAwait(false);
             for (var i = 0; i < members.Count; i++)
             {
                 var result = members[i].Result;
@@ -66,18 +102,51 @@ internal sealed class GridJobExecutor : JobExecutor
                 result.Started = result.Ended = null;
                 result.Host = null;
                 result.ExitCode = null;
-                tasks.Add(task);
+                lock (submitted)
+                {
+                    tasks.Add(task);
+                }
             }
         }
     }
 
-    private async Task<string> SubmitWithRetriesAsync(GridSubmission submission, CancellationToken cancellationToken)
+    private async Task<string> SubmitWithRetriesAsync(GridSubmission submission, Submitted submitted, CancellationToken cancellationToken)
     {
         var deadline = DateTimeOffset.Now + Options.SubmitRetryTime;
         var wait = TimeSpan.FromSeconds(1);
         while (true)
         {
-            var (id, output) = await scheduler.SubmitAsync(submission, cancellationToken).ConfigureAwait(false);
+            lock (submitted)
+            {
+                if (submitted.Exiting is { } why)
+                {
+                    throw new OperationCanceledException($"The process got {why}: its jobs were deleted and no more are submitted.");
+                }
+
+                submitted.InFlight++;
+            }
+
+            string? id = null;
+            SchedulerCommand.Output output;
+            try
+            {
+                (id, output) = await scheduler.SubmitAsync(submission, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                // The id is known to the exit handler before it stops waiting for this submission.
+                lock (submitted)
+                {
+                    submitted.InFlight--;
+                    if (id is not null)
+                    {
+                        submitted.Ids.Add(id);
+                    }
+
+                    Monitor.PulseAll(submitted);
+                }
+            }
+
             if (id is not null)
             {
                 return id;
@@ -95,7 +164,7 @@ internal sealed class GridJobExecutor : JobExecutor
         }
     }
 
-    private async Task PollAsync(List<GridTask> tasks, string directory, string launcher, CancellationToken cancellationToken)
+    private async Task PollAsync(List<GridTask> tasks, string directory, string launcher, Submitted submitted, CancellationToken cancellationToken)
     {
         var interval = Options.PollInterval;
         DateTimeOffset? unreachableSince = null;
@@ -133,7 +202,7 @@ internal sealed class GridJobExecutor : JobExecutor
 
             if (retries.Count > 0)
             {
-                await SubmitAsync(retries.Select(task => (task.Result, task.Attempt + 1)).ToList(), directory, launcher, tasks, cancellationToken).ConfigureAwait(false);
+                await SubmitAsync(retries.Select(task => (task.Result, task.Attempt + 1)).ToList(), directory, launcher, tasks, submitted, cancellationToken).ConfigureAwait(false);
             }
 
             if (tasks.All(task => task.Done))
@@ -346,6 +415,14 @@ internal sealed class GridJobExecutor : JobExecutor
         exit "$code"
 
         """;
+
+    /// <summary>A run's job ids and submissions under way, shared with the exit handler under its lock.</summary>
+    private sealed class Submitted
+    {
+        public List<string> Ids { get; } = new();
+        public int InFlight { get; set; }
+        public string? Exiting { get; set; }
+    }
 
     private sealed class GridTask
     {

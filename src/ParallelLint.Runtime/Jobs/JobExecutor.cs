@@ -11,6 +11,10 @@ namespace ParallelLint.Runtime.Jobs;
 /// Every submitted job ends in exactly one final state (<see cref="JobState"/>). A job that failed, timed out or was
 /// lost is started again up to <see cref="JobExecutorOptions.MaxAttempts"/> times. Standard output and error go to
 /// files of the run's directory; data every job needs is staged once with <see cref="Stage(string, byte[])"/>.
+/// If this process ends while runs are going (Ctrl+C, SIGTERM, SIGHUP, or Main returning or Environment.Exit with a
+/// run not awaited), their grid jobs are deleted (<c>qdel</c>, <c>scancel</c>) and their local processes killed on
+/// the way out; a program that handles Ctrl+C itself (cancelling the signal) cancels its runs' tokens instead.
+/// SIGKILL cannot be caught: its jobs stay queued until they end or are deleted.
 /// </remarks>
 public abstract class JobExecutor
 {
@@ -52,6 +56,7 @@ public abstract class JobExecutor
 
     /// <summary>Runs one job and returns how it ended.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="job"/> is null.</exception>
+    /// <exception cref="JobDoesNotFitException">The job needs more cores than the backend gives a job; it was not started.</exception>
     /// <exception cref="JobsCancelledException"><paramref name="cancellationToken"/> was cancelled; nothing is left running.</exception>
     /// <exception cref="JobSchedulerException">The scheduler is missing, down or refused the job.</exception>
     public async Task<JobResult> RunAsync(Job job, CancellationToken cancellationToken = default)
@@ -66,6 +71,11 @@ public abstract class JobExecutor
 
     /// <summary>Runs every job, at most as many at once as the slots allow, and returns their results in the jobs' order.</summary>
     /// <exception cref="ArgumentException"><paramref name="jobs"/> is null or holds a null job.</exception>
+    /// <exception cref="JobDoesNotFitException">
+    /// A job needs more cores than the backend gives one job (locally the executor's slots, on SGE its parallel
+    /// environment and queue, on Slurm the partition's largest node): nothing of the run was started or submitted.
+    /// When the scheduler cannot be asked, the run goes ahead and the submission reports what is wrong.
+    /// </exception>
     /// <exception cref="JobsCancelledException">
     /// <paramref name="cancellationToken"/> was cancelled: every job still queued or running was stopped and ended
     /// <see cref="JobState.Cancelled"/>; the exception carries every result.
@@ -78,6 +88,8 @@ public abstract class JobExecutor
         {
             throw new ArgumentException("A job is null.", nameof(jobs));
         }
+
+        await RefuseWhatCannotFitAsync(list, cancellationToken).ConfigureAwait(false);
 
         // Unique even when several executors (or processes) share a work directory: stale markers must never be read.
         var directory = PrivateFiles.CreateDirectory(Path.Combine(
@@ -124,6 +136,7 @@ public abstract class JobExecutor
     /// throws for some; their exceptions then come together, as from <c>Parallel.ForEach</c>.
     /// </summary>
     /// <exception cref="ArgumentException">An argument is null, or <paramref name="job"/> returned null.</exception>
+    /// <exception cref="JobDoesNotFitException">An item's job needs more cores than the backend gives a job; nothing was started.</exception>
     /// <exception cref="AggregateException">What <paramref name="ended"/> threw, for every item where it threw.</exception>
     /// <exception cref="JobsCancelledException"><paramref name="cancellationToken"/> was cancelled; nothing is left running.</exception>
     /// <exception cref="JobSchedulerException">The scheduler is missing, down or refused the jobs.</exception>
@@ -195,6 +208,9 @@ public abstract class JobExecutor
     /// <summary>Runs <paramref name="results"/>' jobs until each is final; throws <see cref="OperationCanceledException"/> on cancellation.</summary>
     private protected abstract Task RunCoreAsync(IReadOnlyList<JobResult> results, string directory, CancellationToken cancellationToken);
 
+    /// <summary>The most cores one job can get, or null when that cannot be known now (the scheduler does not answer).</summary>
+    private protected abstract Task<SlotLimit?> LargestJobAsync(CancellationToken cancellationToken);
+
     /// <summary>Slots (cores) in total and in use, as far as known now.</summary>
     private protected abstract (int? Total, int? Used) Slots();
 
@@ -227,6 +243,34 @@ public abstract class JobExecutor
     {
         var name = new string(job.DisplayName.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').ToArray());
         return index.ToString("D4", CultureInfo.InvariantCulture) + "-" + (name.Length > 40 ? name.Substring(0, 40) : name);
+    }
+
+    /// <summary>
+    /// Refuses the whole run when a job can never get its cores: submitted, it would wait forever (SGE <c>qw</c>,
+    /// Slurm <c>PD (PartitionConfig)</c>) and hold up the run. A one-core job fits any slot, so only wider runs ask.
+    /// </summary>
+    private async Task RefuseWhatCannotFitAsync(List<Job> list, CancellationToken cancellationToken)
+    {
+        if (list.Count == 0 || list.Max(job => job.Cores) <= 1 || await LargestJobAsync(cancellationToken).ConfigureAwait(false) is not { } limit)
+        {
+            return;
+        }
+
+        var wide = list.Where(job => job.Cores > limit.Cores).ToList();
+        if (wide.Count == 0)
+        {
+            return;
+        }
+
+        var widest = wide.OrderByDescending(job => job.Cores).First();
+        var others = wide.Count > 1 ? FormattableString.Invariant($" (and {wide.Count - 1} more)") : "";
+        throw new JobDoesNotFitException(
+            FormattableString.Invariant(
+                $"Job '{widest.DisplayName}'{others} needs {widest.Cores} cores, but {Backend} gives one job at most {limit.Cores}: {limit.Source}. ") +
+            FormattableString.Invariant(
+                $"Nothing was {(Backend == "local" ? "started" : "submitted")}: lower Job.Cores to {limit.Cores} or less, {limit.Remedy}."),
+            widest,
+            limit.Cores);
     }
 
     private void FinishUnfinished(IEnumerable<JobResult> results, JobState state, string detail)

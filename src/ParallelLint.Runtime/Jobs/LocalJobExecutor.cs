@@ -11,16 +11,35 @@ namespace ParallelLint.Runtime.Jobs;
 internal sealed class LocalJobExecutor : JobExecutor
 {
     private readonly CoreSlots slots;
+    private readonly SlotLimit limit;
 
     public LocalJobExecutor(JobExecutorOptions? options)
-        : base("local", options) => slots = new CoreSlots(Options.Slots ?? Cores.Available, Options.MaxActive);
+        : base("local", options)
+    {
+        slots = new CoreSlots(Options.Slots ?? Cores.Available, Options.MaxActive);
+        limit = Options.Slots is { } configured
+            ? new SlotLimit(slots.Total, FormattableString.Invariant($"the executor's slots, JobExecutorOptions.Slots = {configured}"), "or raise JobExecutorOptions.Slots")
+            : new SlotLimit(
+                slots.Total,
+                FormattableString.Invariant($"the executor's slots, the cores this process may use (Cores.Available = {slots.Total}, decided by {(ItemBudget.Cores is null ? Cores.Detect().DecidedBy : "the enclosing Executor item's budget")})"),
+                "or set JobExecutorOptions.Slots for jobs that mostly wait");
+    }
 
     private protected override (int? Total, int? Used) Slots() => (slots.Total, slots.Used);
 
-    private protected override Task RunCoreAsync(IReadOnlyList<JobResult> results, string directory, CancellationToken cancellationToken) =>
-        Task.WhenAll(results.Select(result => RunJobAsync(result, cancellationToken)));
+    private protected override Task<SlotLimit?> LargestJobAsync(CancellationToken cancellationToken) => Task.FromResult<SlotLimit?>(limit);
 
-    private async Task RunJobAsync(JobResult result, CancellationToken cancellationToken)
+    private protected override async Task RunCoreAsync(IReadOnlyList<JobResult> results, string directory, CancellationToken cancellationToken)
+    {
+        // Children outlive a parent that dies: if this process ends mid-run, the exit handler kills them.
+        var children = new Children();
+        using (ExitCleanup.Register(children.KillAll))
+        {
+            await Task.WhenAll(results.Select(result => RunJobAsync(result, children, cancellationToken))).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RunJobAsync(JobResult result, Children children, CancellationToken cancellationToken)
     {
         var stem = result.StandardOutputPath.Substring(0, result.StandardOutputPath.Length - ".out".Length);
         for (var attempt = 1; ; attempt++)
@@ -32,14 +51,14 @@ internal sealed class LocalJobExecutor : JobExecutor
                 var suffix = attempt == 1 ? "" : "." + attempt.ToString(CultureInfo.InvariantCulture);
                 result.StandardOutputPath = stem + suffix + ".out";
                 result.StandardErrorPath = stem + suffix + ".err";
-                outcome = await RunAttemptAsync(result, attempt, cancellationToken).ConfigureAwait(false);
+                outcome = await RunAttemptAsync(result, attempt, children, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
                 slots.Release(cores);
             }
 
-            if (outcome.State is JobState.Succeeded or JobState.Cancelled || attempt >= Options.MaxAttempts)
+            if (outcome.State is JobState.Succeeded or JobState.Cancelled || attempt >= Options.MaxAttempts || children.KilledBecause is not null)
             {
                 Transition(result, outcome.State, outcome.Detail);
                 cancellationToken.ThrowIfCancellationRequested();
@@ -50,7 +69,7 @@ internal sealed class LocalJobExecutor : JobExecutor
         }
     }
 
-    private async Task<(JobState State, string? Detail)> RunAttemptAsync(JobResult result, int attempt, CancellationToken cancellationToken)
+    private async Task<(JobState State, string? Detail)> RunAttemptAsync(JobResult result, int attempt, Children children, CancellationToken cancellationToken)
     {
         var job = result.Job;
         using var process = new Process { StartInfo = StartInfo(job), EnableRaisingEvents = true };
@@ -61,7 +80,11 @@ internal sealed class LocalJobExecutor : JobExecutor
         result.ExitCode = null;
         try
         {
-            process.Start();
+            if (!children.Start(process))
+            {
+                result.Started = result.Ended = DateTimeOffset.Now;
+                return (JobState.Cancelled, $"not started: this process got {children.KilledBecause}");
+            }
         }
         catch (Exception e) when (e is Win32Exception or InvalidOperationException or IOException)
         {
@@ -103,11 +126,17 @@ internal sealed class LocalJobExecutor : JobExecutor
         }
 
         process.WaitForExit();
+        children.Remove(process);
         result.Ended = DateTimeOffset.Now;
         result.ExitCode = process.ExitCode;
         if (cancellationToken.IsCancellationRequested)
         {
             return (JobState.Cancelled, "the run was cancelled");
+        }
+
+        if (children.KilledBecause is { } why)
+        {
+            return (JobState.Cancelled, $"stopped because this process got {why}");
         }
 
         if (limit.IsCancellationRequested)
@@ -116,6 +145,63 @@ internal sealed class LocalJobExecutor : JobExecutor
         }
 
         return process.ExitCode == 0 ? (JobState.Succeeded, null) : (JobState.Failed, JobResult.DescribeExit(process.ExitCode));
+    }
+
+    /// <summary>The run's live child processes, for the exit handler; none starts after it ran.</summary>
+    private sealed class Children
+    {
+        private readonly HashSet<Process> live = new();
+
+        public string? KilledBecause { get; private set; }
+
+        /// <summary>
+        /// Starts the process unless the exit handler ran; under the lock, so that the handler waits for a start under
+        /// way and kills it too rather than let it escape while the process ends.
+        /// </summary>
+        public bool Start(Process process)
+        {
+            lock (live)
+            {
+                if (KilledBecause is not null)
+                {
+                    return false;
+                }
+
+                process.Start();
+                live.Add(process);
+                return true;
+            }
+        }
+
+        public void Remove(Process process)
+        {
+            lock (live)
+            {
+                live.Remove(process);
+            }
+        }
+
+        public void KillAll(string why)
+        {
+            Process[] processes;
+            lock (live)
+            {
+                KilledBecause = why;
+                processes = live.ToArray();
+            }
+
+            foreach (var process in processes)
+            {
+                try
+                {
+                    ChildProcesses.KillTree(process);
+                }
+                catch (Win32Exception)
+                {
+                    // Not this user's to kill (it changed identity): the others still are.
+                }
+            }
+        }
     }
 
     private static ProcessStartInfo StartInfo(Job job)

@@ -91,6 +91,12 @@ internal abstract class Scheduler
     /// <summary>Slots of the grid in total and in use, or null when the scheduler does not say.</summary>
     public abstract Task<(int Total, int Used)?> SlotsAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The most cores one job can ever get, from the scheduler's configuration; null when the scheduler does not
+    /// answer, so that the submission reports what is wrong as it would without the check.
+    /// </summary>
+    public abstract Task<SlotLimit?> LargestJobAsync(CancellationToken cancellationToken);
+
     /// <summary>How users name task <paramref name="task"/> of job <paramref name="id"/> (<c>12.3</c>, <c>12_3</c>).</summary>
     public abstract string TaskId(string id, int task);
 
@@ -106,6 +112,20 @@ internal abstract class Scheduler
 
     protected static int? ParseInt(string? text) =>
         int.TryParse(text?.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
+
+    /// <summary>Runs a query; null when it cannot be run or fails (missing command, daemon down).</summary>
+    protected async Task<string?> QueryAsync(string command, IEnumerable<string> arguments, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var output = await Command.RunAsync(command, arguments, cancellationToken).ConfigureAwait(false);
+            return output.ExitCode == 0 ? output.StandardOutput : null;
+        }
+        catch (JobSchedulerException)
+        {
+            return null;
+        }
+    }
 
     protected static JobSchedulerException Unavailable(SchedulerCommand.Output output) =>
         new($"{output.Command} failed with exit code {output.ExitCode}: {output.Error}");

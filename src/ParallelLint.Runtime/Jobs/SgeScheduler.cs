@@ -137,6 +137,76 @@ internal sealed class SgeScheduler : Scheduler
         return (total, used);
     }
 
+    public override async Task<SlotLimit?> LargestJobAsync(CancellationToken cancellationToken)
+    {
+        // A job of n cores asks the parallel environment for n slots (-pe smp n); it never runs when the PE has fewer,
+        // or (allocation_rule $pe_slots: all on one host) when no queue instance offering the PE has that many.
+        var pe = Options.ParallelEnvironment;
+        if (await QueryAsync("qconf", new[] { "-sp", pe }, cancellationToken).ConfigureAwait(false) is not { } definition)
+        {
+            return null;
+        }
+
+        var fields = definition.Split('\n')
+            .Select(line => line.Trim().Split(new[] { ' ', '\t' }, 2, StringSplitOptions.RemoveEmptyEntries))
+            .Where(parts => parts.Length == 2)
+            .GroupBy(parts => parts[0], StringComparer.Ordinal)
+            .ToDictionary(group => group.Key, group => group.First()[1].Trim(), StringComparer.Ordinal);
+        if (!fields.TryGetValue("slots", out var slotsText) || ParseInt(slotsText) is not { } peSlots)
+        {
+            return null;
+        }
+
+        var rule = fields.TryGetValue("allocation_rule", out var ruleText) ? ruleText : "$pe_slots";
+        var select = new List<string> { "-pe", pe };
+        if (Options.Queue is { } queue)
+        {
+            select.AddRange(new[] { "-q", queue });
+        }
+
+        // qselect exits 1 when no queue instance offers the PE: then no job of it ever runs.
+        var instances = new HashSet<string>(
+            (await QueryAsync("qselect", select, cancellationToken).ConfigureAwait(false) ?? "").Split(new[] { '\n' }, StringSplitOptions.RemoveEmptyEntries).Select(line => line.Trim()),
+            StringComparer.Ordinal);
+        if (await QueryAsync("qstat", new[] { "-f", "-xml" }, cancellationToken).ConfigureAwait(false) is not { } queues)
+        {
+            return null;
+        }
+
+        List<(string Name, int Slots)> offering;
+        try
+        {
+            offering = XDocument.Parse(queues).Descendants("Queue-List")
+                .Select(q => (Name: (string?)q.Element("name") ?? "", Slots: ParseInt((string?)q.Element("slots_total")) ?? 0))
+                .Where(q => instances.Contains(q.Name))
+                .ToList();
+        }
+        catch (System.Xml.XmlException)
+        {
+            return null;
+        }
+
+        var where = FormattableString.Invariant($"parallel environment '{pe}' (qconf -sp {pe}: slots {peSlots}, allocation_rule {rule})");
+        const string Remedy = "or choose a parallel environment (JobExecutorOptions.ParallelEnvironment) or queue (JobExecutorOptions.Queue) with more slots";
+        if (offering.Count == 0)
+        {
+            return new SlotLimit(1, where + $" is offered by no queue instance{(Options.Queue is { } q ? $" of '{q}'" : "")} (qselect -pe {pe}), so a job of more than one core never starts", Remedy);
+        }
+
+        var onOneHost = rule == "$pe_slots";
+        var largest = offering.OrderByDescending(q => q.Slots).First();
+        var queueSlots = onOneHost ? largest.Slots : offering.Sum(q => q.Slots);
+        if (peSlots <= queueSlots)
+        {
+            return new SlotLimit(peSlots, where, Remedy);
+        }
+
+        var instancesText = onOneHost
+            ? FormattableString.Invariant($"its largest queue instance, {largest.Name}, has {largest.Slots} slots and a job must fit on one host")
+            : FormattableString.Invariant($"its queue instances ({string.Join(", ", offering.Select(q => q.Name))}) have {queueSlots} slots together");
+        return new SlotLimit(queueSlots, where + " in which " + instancesText + " (qselect -pe " + pe + "; qstat -f)", Remedy);
+    }
+
     public override string TaskId(string id, int task) => id + "." + task.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>qacct's <c>failed</c> says whether SGE stopped the job; <c>exit_status</c> is the job's own code (128 + n for signal n).</summary>

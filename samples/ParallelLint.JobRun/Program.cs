@@ -1,0 +1,76 @@
+// Runs a command as jobs with bounded slots, locally or on a grid, and prints every change of the run's status:
+//   dotnet run --project samples/ParallelLint.JobRun -- --backend sge --jobs 4 --cores 2 -- sleep 10
+// Ctrl+C, SIGTERM or the program exiting mid-run (--exit-after-start) deletes its grid jobs and kills its local ones.
+using ParallelLint.Runtime.Jobs;
+
+var options = new Dictionary<string, string>(StringComparer.Ordinal)
+{
+    ["--backend"] = "local", ["--jobs"] = "1", ["--cores"] = "1", ["--name"] = "job",
+};
+var i = 0;
+for (; i < args.Length && args[i] != "--"; i += 2)
+{
+    if (!options.ContainsKey(args[i]) && args[i] is not ("--work-dir" or "--exit-after-start") || i + 1 >= args.Length)
+    {
+        return Usage($"unknown or incomplete option '{args[i]}'");
+    }
+
+    options[args[i]] = args[i + 1];
+}
+
+var command = args.Skip(i + 1).ToArray();
+if (command.Length == 0 || !int.TryParse(options["--jobs"], out var count) || !int.TryParse(options["--cores"], out var cores))
+{
+    return Usage("give --jobs and --cores as numbers and the command after --");
+}
+
+// Exits with the run going, as a program that calls Environment.Exit (or returns from Main) too early would.
+var exitAfterStart = options.TryGetValue("--exit-after-start", out var seconds)
+    ? TimeSpan.FromSeconds(double.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture))
+    : (TimeSpan?)null;
+var executor = JobExecutor.Create(options["--backend"], new JobExecutorOptions
+{
+    WorkDirectory = options.GetValueOrDefault("--work-dir"),
+    Progress = new Print(exitAfterStart),
+});
+
+try
+{
+    var results = await executor.RunAllAsync(Enumerable.Range(1, count).Select(n => new Job(command[0], command.Skip(1)) { Cores = cores, Name = options["--name"] }));
+    foreach (var result in results)
+    {
+        Console.WriteLine($"{result.Id}: {result}");
+    }
+
+    return results.All(result => result.State == JobState.Succeeded) ? 0 : 1;
+}
+catch (Exception e) when (e is JobDoesNotFitException or JobSchedulerException)
+{
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}
+
+static int Usage(string problem)
+{
+    Console.Error.WriteLine($"{problem}\nusage: ParallelLint.JobRun [--backend local|sge|slurm] [--jobs N] [--cores N] [--name NAME] [--work-dir DIR] [--exit-after-start SECONDS] -- COMMAND [ARGUMENT...]");
+    return 64;
+}
+
+/// <summary>Prints each snapshot as it comes, one line each, in order; exits a while after the first job started when asked.</summary>
+internal sealed class Print(TimeSpan? exitAfterStart) : IProgress<JobStatus>
+{
+    private bool started;
+
+    public void Report(JobStatus value)
+    {
+        lock (this)
+        {
+            Console.WriteLine(value);
+            if (value.Running > 0 && !started && exitAfterStart is { } wait)
+            {
+                started = true;
+                _ = Task.Delay(wait).ContinueWith(_ => Environment.Exit(3), TaskScheduler.Default);
+            }
+        }
+    }
+}

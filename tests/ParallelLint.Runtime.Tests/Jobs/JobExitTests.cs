@@ -1,0 +1,175 @@
+using System.Diagnostics;
+using ParallelLint.Runtime.Jobs;
+
+namespace ParallelLint.Runtime.Tests.Jobs;
+
+/// <summary>
+/// A real program (samples/ParallelLint.JobRun) ended mid-run by SIGTERM, Ctrl+C's SIGINT or its own early
+/// Environment.Exit leaves none of its jobs queued or running: not in the grid's queue, not as a process here.
+/// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class JobExitTests : IDisposable
+{
+    private const int SigInt = 2;
+    private const int SigTerm = 15;
+
+    private readonly string scratch = Directory.CreateTempSubdirectory("parallellint-jobexit-").FullName;
+
+    public static TheoryData<string, string> Endings => new()
+    {
+        { "local", "SIGTERM" }, { "local", "SIGINT" }, { "local", "exit" },
+        { "sge", "SIGTERM" }, { "sge", "exit" },
+        { "slurm", "SIGTERM" }, { "slurm", "exit" },
+    };
+
+    public void Dispose()
+    {
+        // A grid task killed a moment ago may still write its last marker.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                Directory.Delete(scratch, recursive: true);
+                return;
+            }
+            catch (IOException) when (attempt < 10)
+            {
+                Thread.Sleep(500);
+            }
+        }
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Endings))]
+    public async Task A_program_ended_mid_run_leaves_none_of_its_jobs_queued_or_running(string backend, string ending)
+    {
+        Backends.Require(backend);
+        var name = JobFitTests.UniqueName();
+        var pids = Path.Combine(scratch, "pids");
+        var arguments = new List<string> { SampleProgram.Path("ParallelLint.JobRun"), "--backend", backend, "--jobs", "3", "--name", name, "--work-dir", Path.Combine(scratch, "work") };
+        if (ending == "exit")
+        {
+            arguments.AddRange(new[] { "--exit-after-start", "1" });
+        }
+
+        // Three long jobs on two slots: up to two run (each notes its pid, then becomes sleep), the rest wait queued.
+        arguments.AddRange(new[] { "--", "sh", "-c", "echo $$ >> \"$1\"; exec sleep 300", "sh", pids });
+        using var program = Start(arguments);
+        try
+        {
+            await WaitFor(() => Pids(pids).Count > 0, TimeSpan.FromSeconds(90), () => $"no job started: {Output(program)}");
+            if (ending != "exit")
+            {
+                Assert.Equal(0, Kill(program.Id, ending == "SIGTERM" ? SigTerm : SigInt));
+            }
+
+            Assert.True(program.WaitForExit(TimeSpan.FromSeconds(60)), $"the program did not end: {Output(program)}");
+            // The signal's default end (128 + n) shows that the handler cleaned up without swallowing it. Environment.Exit(3)
+            // races with Main, which returns 1 once the stopped jobs have ended as cancelled.
+            var expected = ending switch { "SIGTERM" => new[] { 128 + SigTerm }, "SIGINT" => new[] { 128 + SigInt }, _ => new[] { 3, 1 } };
+            Assert.True(expected.Contains(program.ExitCode), $"exit code {program.ExitCode}, not {string.Join(" or ", expected)}: {Output(program)}");
+
+            // qdel/scancel are asynchronous: the scheduler gets a moment to let go.
+            await WaitFor(() => !JobFitTests.QueuedNames(backend).Contains(name), TimeSpan.FromSeconds(30), () => $"{name} is still queued: {Backends.Queue(backend)}");
+            await WaitFor(() => Pids(pids).All(pid => !Alive(pid)), TimeSpan.FromSeconds(30), () => $"jobs still running: {string.Join(", ", Pids(pids).Where(Alive))}");
+        }
+        finally
+        {
+            // Whatever a failure left behind.
+            if (!program.HasExited)
+            {
+                program.Kill(entireProcessTree: true);
+            }
+
+            Cancel(backend, name);
+            foreach (var pid in Pids(pids).Where(Alive))
+            {
+                Kill(pid, 9);
+            }
+        }
+    }
+
+    private static Process Start(IEnumerable<string> arguments)
+    {
+        var startInfo = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        foreach (var argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(startInfo)!;
+        process.StandardInput.Close();
+        process.OutputDataReceived += (_, e) => Collect(process, e.Data);
+        process.ErrorDataReceived += (_, e) => Collect(process, e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Process, List<string>> Lines = new();
+
+    private static void Collect(Process process, string? line)
+    {
+        var lines = Lines.GetOrCreateValue(process);
+        lock (lines)
+        {
+            if (line is not null)
+            {
+                lines.Add(line);
+            }
+        }
+    }
+
+    private static string Output(Process process)
+    {
+        var lines = Lines.GetOrCreateValue(process);
+        lock (lines)
+        {
+            return string.Join("\n", lines.TakeLast(20));
+        }
+    }
+
+    private static List<int> Pids(string file) =>
+        File.Exists(file) ? File.ReadAllLines(file).Select(line => int.TryParse(line, out var pid) ? pid : 0).Where(pid => pid > 0).ToList() : new List<int>();
+
+    /// <summary>Alive and not a zombie waiting for its parent (or PID 1 here) to reap it.</summary>
+    private static bool Alive(int pid)
+    {
+        try
+        {
+            return !File.ReadAllLines($"/proc/{pid}/status").Any(line => line.StartsWith("State:", StringComparison.Ordinal) && line.Contains('Z'));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    private static void Cancel(string backend, string name)
+    {
+        var (command, argument) = backend switch { "sge" => ("qdel", name), "slurm" => ("scancel", "--name=" + name), _ => ("", "") };
+        if (command.Length > 0)
+        {
+            using var process = Process.Start(new ProcessStartInfo(command, argument) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+            process.WaitForExit();
+        }
+    }
+
+    private static async Task WaitFor(Func<bool> condition, TimeSpan timeout, Func<string> why)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(clock.Elapsed < timeout, why());
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>Sends <paramref name="signal"/> with kill(1); its exit code.</summary>
+    private static int Kill(int pid, int signal)
+    {
+        using var kill = Process.Start("kill", new[] { "-s", signal.ToString(System.Globalization.CultureInfo.InvariantCulture), pid.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        kill.WaitForExit();
+        return kill.ExitCode;
+    }
+}
