@@ -26,6 +26,15 @@ internal sealed class Parent
     private readonly DataSet data;
     private readonly string expectedChecksum;
 
+    /// <summary>
+    /// The share of a send's budget the real work (serializing, writing, starting) may take at calibration; the
+    /// rest is headroom for a busier machine, so that a send never takes longer than its budget.
+    /// </summary>
+    private const double RealShare = 0.5;
+
+    /// <summary>How far over its budget the parent's mean cost per worker may run before the run is refused.</summary>
+    private const double Tolerance = 1.15;
+
     private Parent(DemoOptions options, double unit, DataSet data)
     {
         this.options = options;
@@ -37,9 +46,13 @@ internal sealed class Parent
     /// <summary>The seconds that stand for one of the seed's minutes.</summary>
     public double Unit { get; }
 
+    /// <summary>What starting and feeding one worker costs the parent, always: the seed's half minute.</summary>
+    private double SendBudget => SeedExample.SendPerWorker * Unit;
+
     /// <summary>
-    /// Warms up (JIT, the first process starts, the grid) and sizes the data so that starting a worker and sending
-    /// it its data cost the parent half a minute, the seed's proportion, whatever this machine's speed.
+    /// Warms up (JIT, the first process starts, the grid), measures what a start and a row cost here, and sizes the
+    /// data so that the real work of a send takes half its budget. Every send is then held to the budget exactly (the
+    /// rest is waited): a fixed cost per worker, the seed's proportion, that no faster disk or warmer JIT can shrink.
     /// </summary>
     public static async Task<Parent> PrepareAsync(DemoOptions options)
     {
@@ -49,22 +62,28 @@ internal sealed class Parent
         await probe.RunAsync(warmUp, workers: 2, quiet: true);
         var start = (await probe.RunAsync(warmUp, workers: 2, quiet: true)).SendSecondsPerWorker - 1_000 * perRow;
         var unit = options.UnitSeconds ?? (options.Backend == "local" ? 0.2 : 1.0);
-        var target = SeedExample.SendPerWorker * unit;
-        var data = new DataSet(Rows((target - start) / perRow));
+        var real = RealShare * SeedExample.SendPerWorker * unit;
+        if (start > real)
+        {
+            throw new DemoException(
+                $"Starting a worker costs the parent {start:0.000} s here, more than the {real:0.000} s a send may take at --unit {unit:0.###}: " +
+                $"the seed's proportions need --unit {Math.Ceiling(start / (RealShare * SeedExample.SendPerWorker) * 20) / 10:0.0} or more.");
+        }
+
+        var data = new DataSet(Rows((real - start) / perRow));
 
         // Serialization gets faster as the JIT tiers up: the size is corrected twice from sends as the runs make them.
-        for (var round = 0; round < 2 && target > start; round++)
+        for (var round = 0; round < 2; round++)
         {
             var sent = (await new Parent(options, 0, data).RunAsync(warmUp, workers: 2, quiet: true)).SendSecondsPerWorker;
-            data = new DataSet(Rows(data.Rows * (target - start) / Math.Max(sent - start, 1e-6)));
+            data = new DataSet(Rows(data.Rows * (real - start) / Math.Max(sent - start, 1e-6)));
         }
 
+        var parent = new Parent(options, unit, data);
+        var check = parent.Recheck();
         Console.WriteLine($"One of the seed's minutes lasts {unit:0.###} s here. Starting a worker costs the parent {start:0.000} s; each is");
-        Console.WriteLine($"then sent {data.Rows:N0} rows as CSV, so that starting and feeding it takes about {SeedExample.SendPerWorker} minute, as in the seed.");
-        if (start > target)
-        {
-            Console.WriteLine($"Starting a worker alone takes more than {SeedExample.SendPerWorker} minute: a larger --unit keeps the seed's proportions.");
-        }
+        Console.WriteLine($"then sent {data.Rows:N0} rows as CSV ({check:0.000} s to serialize and write), and the parent waits out the rest");
+        Console.WriteLine($"of {parent.SendBudget:0.000} s: every worker costs it {SeedExample.SendPerWorker} minute, as in the seed, checked before and during every run.");
 
         Console.WriteLine(options.Compute == ComputeKind.Wait
             ? "Workers compute by waiting their share (a core each, as on the seed's machine); starting them and sending data is real."
@@ -103,6 +122,11 @@ internal sealed class Parent
             Slots = options.Backend == "local" && options.Compute == ComputeKind.Wait ? workers : null,
         });
 
+        if (Unit > 0)
+        {
+            Recheck();
+        }
+
         var clock = Stopwatch.StartNew();
         await Task.Delay(Seconds(example.Io / 2)); // reading the input
         var share = Seconds(example.Compute / workers).TotalSeconds;
@@ -111,12 +135,19 @@ internal sealed class Parent
         for (var worker = 0; worker < workers; worker++)
         {
             // A fresh copy for every worker, one after another: the cost that grows with the workers.
+            var send = Stopwatch.StartNew();
             var path = executor.Stage($"worker-{worker}.csv", data.ToCsv());
             jobs.Add(executor.RunAsync(Worker.Job(path, share, options.Compute)));
             progress.Sent(worker + 1);
+            await WaitUntil(send, SendBudget);
         }
 
         var sendPerWorker = sending.Elapsed.TotalSeconds / workers;
+        if (Unit > 0 && sendPerWorker > Tolerance * SendBudget)
+        {
+            throw Off($"with {workers} workers the parent spent {sendPerWorker:0.000} s on each");
+        }
+
         var results = await WhenAllAsync(jobs);
         await Task.Delay(Seconds(example.Io / 2)); // writing the results
         var elapsed = clock.Elapsed.TotalSeconds;
@@ -125,6 +156,45 @@ internal sealed class Parent
         CheckAnswers(results, directory);
         Directory.Delete(directory, recursive: true);
         return new RunMeasurement(workers, elapsed, sendPerWorker, executor.Status().SlotsTotal);
+    }
+
+    /// <summary>
+    /// Times the real part of a send (serializing and writing one copy) and refuses to go on when it no longer fits
+    /// its share of the budget: the machine got busier since calibration, and the sends would stretch.
+    /// </summary>
+    private double Recheck()
+    {
+        var scratch = Path.GetTempFileName();
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            File.WriteAllText(scratch, data.ToCsv());
+            var seconds = clock.Elapsed.TotalSeconds;
+            return seconds > 1.6 * RealShare * SendBudget ? throw Off($"serializing and writing one copy took {seconds:0.000} s") : seconds;
+        }
+        finally
+        {
+            File.Delete(scratch);
+        }
+    }
+
+    private DemoException Off(string what) => new(
+        $"Calibration is off: {what}, and the seed's proportion holds each send to {SendBudget:0.000} s. The machine is busy, " +
+        $"or its speed varies more than the headroom allows; rerun on a quieter machine, or with a larger --unit (now {Unit:0.###}).");
+
+    /// <summary>Waits until <paramref name="clock"/> shows <paramref name="seconds"/>: a timer for the bulk, a spin for the last milliseconds.</summary>
+    private static async Task WaitUntil(Stopwatch clock, double seconds)
+    {
+        var left = seconds - clock.Elapsed.TotalSeconds;
+        if (left > 0.005)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(left - 0.003));
+        }
+
+        while (clock.Elapsed.TotalSeconds < seconds)
+        {
+            Thread.SpinWait(100);
+        }
     }
 
     private static async Task<JobResult[]> WhenAllAsync(List<Task<JobResult>> jobs)

@@ -34,7 +34,10 @@ try
     }
 
     Directory.CreateDirectory(options.OutputDirectory);
-    foreach (var file in SeedPlot.Write(outcomes, parent.Unit, options.OutputDirectory))
+    // Where it ran, on the plot: the same run elsewhere draws other curves.
+    var setting = $"{options.Backend} backend on {Environment.MachineName}: {Cores.Available} of {Environment.ProcessorCount} vCPUs, " +
+        $"{System.Runtime.InteropServices.RuntimeInformation.OSDescription}";
+    foreach (var file in SeedPlot.Write(outcomes, parent.Unit, setting, options.OutputDirectory))
     {
         Console.WriteLine($"wrote {Path.GetFullPath(file)}");
     }

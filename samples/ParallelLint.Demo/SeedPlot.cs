@@ -5,8 +5,11 @@ namespace ParallelLint.Demo;
 /// <summary>Time against workers for both examples, measured and predicted, side by side, in the seed's minutes.</summary>
 internal static class SeedPlot
 {
-    /// <summary>Writes both examples side by side as PNG, and each as its own SVG; returns the files written.</summary>
-    public static IEnumerable<string> Write(IReadOnlyList<ExampleOutcome> outcomes, double unit, string directory)
+    /// <summary>
+    /// Writes both examples side by side as PNG, and each as its own SVG, each titled with where it ran
+    /// (<paramref name="setting"/>: the backend and the machine); returns the files written.
+    /// </summary>
+    public static IEnumerable<string> Write(IReadOnlyList<ExampleOutcome> outcomes, double unit, string setting, string directory)
     {
         var figure = new Multiplot();
         figure.AddPlots(outcomes.Count);
@@ -15,7 +18,7 @@ internal static class SeedPlot
         for (var i = 0; i < outcomes.Count; i++)
         {
             var plot = figure.GetPlot(i);
-            Draw(plot, outcomes[i], unit);
+            Draw(plot, outcomes[i], unit, setting);
             files.Add(Path.Combine(directory, $"seed-example-{i + 1}.svg"));
             plot.SaveSvg(files[^1], 600, 450);
         }
@@ -24,7 +27,7 @@ internal static class SeedPlot
         return files;
     }
 
-    private static void Draw(Plot plot, ExampleOutcome outcome, double unit)
+    private static void Draw(Plot plot, ExampleOutcome outcome, double unit, string setting)
     {
         var workers = outcome.Runs.Select(run => (double)run.Workers).ToArray();
         var measured = plot.Add.Scatter(workers, outcome.Runs.Select(run => run.Seconds / unit).ToArray());
@@ -41,7 +44,7 @@ internal static class SeedPlot
         pick.LegendText = $"tuner's pick: {outcome.TunerPick}";
         pick.LinePattern = LinePattern.Dotted;
 
-        plot.Title($"{outcome.Example.Name} ({outcome.Example.Short} min)");
+        plot.Title($"{outcome.Example.Name} ({outcome.Example.Short} min)\n{setting}", size: 14);
         plot.XLabel("workers");
         plot.YLabel($"wall time (the seed's minutes; 1 = {unit:0.###} s)");
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(

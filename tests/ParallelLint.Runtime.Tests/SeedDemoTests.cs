@@ -15,30 +15,37 @@ public sealed class SeedDemoTests : IDisposable
 
     public void Dispose() => Directory.Delete(output, recursive: true);
 
-    [Fact]
-    public void Locally_more_workers_hurt_the_first_example_and_help_the_second()
+    /// <summary>
+    /// The seed's finding, run after run: with 10 minutes of compute the best is 4 workers and 8 are slower; with 60,
+    /// 8 are the fastest. Three runs of the real demo (processes, files, waits), each must show it.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Locally_more_workers_hurt_the_first_example_and_help_the_second(int run)
     {
         var text = RunDemo();
 
         var tables = Tables(text);
-        Assert.True(tables.Length == 2 && tables.All(rows => rows.Select(row => row.Workers).SequenceEqual(new[] { 1, 2, 4, 8 })), Report(text));
-
-        // The seed: with 10 minutes of compute, 8 workers gain nothing over the best fewer (the model: they lose);
-        // with 60 they are the fastest.
+        Assert.True(tables.Length == 2 && tables.All(rows => rows.Select(row => row.Workers).SequenceEqual(new[] { 1, 2, 4, 8 })), Report(run, text));
         var first = tables[0];
-        Assert.True(first[3].Measured >= 0.95 * first.Take(3).Min(row => row.Measured), Report(text));
-        Assert.True(first[3].Predicted > first[2].Predicted, Report(text));
-        Assert.True(text.Contains("more workers stop helping after"), Report(text));
+        Assert.True(Fastest(first) == 4 && first[3].Measured > first[2].Measured, Report(run, text));
+        Assert.True(first[3].Predicted > first[2].Predicted, Report(run, text));
+        Assert.Contains("more workers stop helping after 4 and then hurt", text);
         var second = tables[1];
-        Assert.True(second[3].Measured < second[2].Measured, Report(text));
-        Assert.True(text.Contains("more workers keep helping: 8 workers"), Report(text));
+        Assert.True(Fastest(second) == 8, Report(run, text));
+        Assert.Contains("more workers keep helping: 8 workers", text);
 
-        // The tuner picks among the measured degrees; the first example's pick is below 8, the second's is 8.
+        // The parent's cost per worker is the seed's half minute at every degree, not whatever this machine's disk made of it.
+        Assert.All(tables.SelectMany(rows => rows), row => Assert.InRange(row.CostMinutes, 0.5, 0.56));
+
+        // The tuner picks among the measured degrees: 4 for the first example, 8 for the second.
         var picks = Regex.Matches(text, @"the tuner picks (\d+) worker").Select(match => int.Parse(match.Groups[1].Value)).ToArray();
-        Assert.True(picks.Length == 2 && picks[0] < 8 && picks[1] == 8, Report(text));
+        Assert.True(picks.SequenceEqual(new[] { 4, 8 }), Report(run, text));
         Assert.Contains("available ", text); // the core report comes first
 
-        AssertPlots();
+        AssertPlots("local backend on " + Environment.MachineName);
     }
 
     [SkippableTheory]
@@ -52,7 +59,7 @@ public sealed class SeedDemoTests : IDisposable
         Assert.Contains($"Backend: {backend}.", text);
         Assert.All(Tables(text), rows => Assert.Equal(new[] { 1, 2 * slots }, rows.Select(row => row.Workers)));
         Assert.Contains($", {slots} slots:", text);
-        AssertPlots();
+        AssertPlots($"{backend} backend on ");
     }
 
     [Theory]
@@ -76,15 +83,19 @@ public sealed class SeedDemoTests : IDisposable
         return text;
     }
 
-    /// <summary>Each example's table: workers, measured seconds, predicted seconds.</summary>
-    private static (int Workers, double Measured, double Predicted)[][] Tables(string text) =>
+    /// <summary>Each example's table: workers, measured seconds, predicted seconds, the parent's cost per worker in the seed's minutes.</summary>
+    private static (int Workers, double Measured, double Predicted, double CostMinutes)[][] Tables(string text) =>
         Regex.Split(text, @"^Example \d", RegexOptions.Multiline).Skip(1)
-            .Select(part => Regex.Matches(part, @"^\s+(\d+)\s+([\d.]+) s\s+([\d.]+) s", RegexOptions.Multiline)
-                .Select(row => (int.Parse(row.Groups[1].Value), double.Parse(row.Groups[2].Value), double.Parse(row.Groups[3].Value)))
+            .Select(part => Regex.Matches(part, @"^\s+(\d+)\s+([\d.]+) s\s+([\d.]+) s\s+\S+x\s+[\d.]+ s = ([\d.]+) min", RegexOptions.Multiline)
+                .Select(row => (int.Parse(row.Groups[1].Value), double.Parse(row.Groups[2].Value), double.Parse(row.Groups[3].Value), double.Parse(row.Groups[4].Value)))
                 .ToArray())
             .ToArray();
 
-    private void AssertPlots()
+    private static int Fastest((int Workers, double Measured, double Predicted, double CostMinutes)[] rows) =>
+        rows.MinBy(row => row.Measured).Workers;
+
+    /// <summary>The PNG and both SVGs are there, each with both curves and the title naming where it ran.</summary>
+    private void AssertPlots(string setting)
     {
         var png = File.ReadAllBytes(Path.Combine(output, "seed-examples.png"));
         Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png.Take(4));
@@ -94,10 +105,11 @@ public sealed class SeedDemoTests : IDisposable
             Assert.Equal("svg", document.Root!.Name.LocalName);
             Assert.Contains("measured", document.ToString());
             Assert.Contains("predicted", document.ToString());
+            Assert.Contains(setting, document.ToString());
         }
     }
 
-    private static string Report(string text) => "demo output:\n" + text;
+    private static string Report(int run, string text) => $"run {run}, demo output:\n{text}";
 }
 
 /// <summary>

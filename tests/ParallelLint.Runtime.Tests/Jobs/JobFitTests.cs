@@ -20,7 +20,7 @@ public sealed class JobFitTests : IDisposable
     public async Task A_job_wider_than_every_slot_is_refused_before_anything_is_queued(string backend)
     {
         var work = Path.Combine(scratch, "work");
-        var executor = Backends.Create(backend, new JobExecutorOptions { WorkDirectory = work });
+        var executor = Backends.Create(backend, work);
 
         // eng/grid/*-up.sh give both grids 2 slots: SGE's all.q (PE smp), Slurm's partition debug.
         var (limit, source) = backend switch
