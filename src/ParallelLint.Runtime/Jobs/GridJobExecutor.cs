@@ -40,7 +40,7 @@ internal sealed class GridJobExecutor : JobExecutor
             await SubmitAsync(results.Select(result => (result, 1)).ToList(), directory, launcher, tasks, submitted, cancellationToken).ConfigureAwait(false);
             await PollAsync(tasks, directory, launcher, submitted, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is OperationCanceledException || e is JobSchedulerException)
+        catch (Exception e) when (e is OperationCanceledException or JobSchedulerException or IOException)
         {
             // Nothing stays queued or running behind a cancelled or failed run.
             await CancelAsync(tasks).ConfigureAwait(false);
@@ -224,7 +224,7 @@ internal sealed class GridJobExecutor : JobExecutor
         var changed = false;
         foreach (var submission in tasks.Where(task => !task.Done).GroupBy(task => task.Submission))
         {
-            var present = new HashSet<string>(Directory.EnumerateFiles(submission.Key.Directory).Select(path => Path.GetFileName(path)), StringComparer.Ordinal);
+            var present = new HashSet<string>(ListFiles(submission.Key.Directory), StringComparer.Ordinal);
             foreach (var task in submission)
             {
                 var result = task.Result;
@@ -246,6 +246,19 @@ internal sealed class GridJobExecutor : JobExecutor
         }
 
         return changed;
+    }
+
+    /// <summary>The file names in a submission directory; a directory removed under a running run ends it clearly.</summary>
+    private static IEnumerable<string> ListFiles(string directory)
+    {
+        try
+        {
+            return Directory.EnumerateFiles(directory).Select(path => Path.GetFileName(path)).ToList();
+        }
+        catch (DirectoryNotFoundException e)
+        {
+            throw new DirectoryNotFoundException($"the run's directory {directory} was removed while its jobs ran: they cannot report how they end, so the run stops and cancels them", e);
+        }
     }
 
     /// <summary>Tasks whose job left the queue: a late marker, else accounting, else lost once that has lasted a while.</summary>
@@ -314,8 +327,14 @@ internal sealed class GridJobExecutor : JobExecutor
             await scheduler.CancelAsync(ids).ConfigureAwait(false);
             await WaitUntilGoneAsync(ids).ConfigureAwait(false);
 
-            // Jobs that ended just before the cancellation keep their real end.
-            ReadMarkers(open);
+            // Jobs that ended just before the cancellation keep their real end (none can, if their directory is gone).
+            try
+            {
+                ReadMarkers(open);
+            }
+            catch (DirectoryNotFoundException)
+            {
+            }
         }
 
         foreach (var task in tasks)

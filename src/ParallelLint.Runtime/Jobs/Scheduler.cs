@@ -73,7 +73,7 @@ internal abstract class Scheduler
     /// <summary><c>qsub</c>, <c>sbatch</c>.</summary>
     protected abstract string SubmitCommand { get; }
 
-    /// <summary>The submit command's options for the array; the launcher and its directory follow them.</summary>
+    /// <summary>The submit command's options for the array (ending with the program that runs the launcher, if any); the launcher and its directory follow them.</summary>
     protected abstract List<string> SubmitArguments(GridSubmission submission);
 
     /// <summary>The job id in what the submit command printed.</summary>

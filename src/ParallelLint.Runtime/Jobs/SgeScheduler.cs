@@ -23,7 +23,7 @@ internal sealed class SgeScheduler : Scheduler
     {
         var arguments = new List<string>
         {
-            "-terse", "-N", SafeName(submission.Name), "-S", "/bin/bash", "-wd", submission.Directory,
+            "-terse", "-N", SafeName(submission.Name), "-wd", submission.Directory,
             "-o", submission.Directory, "-e", submission.Directory,
             "-t", "1-" + submission.Count.ToString(CultureInfo.InvariantCulture),
         };
@@ -47,6 +47,10 @@ internal sealed class SgeScheduler : Scheduler
             arguments.AddRange(new[] { "-q", queue });
         }
 
+        // bash runs the launcher as a plain program: under the default posix_compliant start mode a script job is
+        // started by a login shell, which runs the user's profile first (a slow or waiting profile, e.g. a pyenv
+        // rehash behind a stale lock, then delays every task). The launcher restores the job's own environment.
+        arguments.AddRange(new[] { "-b", "y", "-shell", "no", "/bin/bash" });
         return arguments;
     }
 

@@ -159,6 +159,24 @@ public sealed class JobExecutorTests : IDisposable
     }
 
     [SkippableTheory]
+    [MemberData(nameof(Backends.Grids), MemberType = typeof(Backends))]
+    public async Task A_run_whose_directory_is_removed_stops_clearly_and_leaves_nothing_queued(string backend)
+    {
+        var work = Path.Combine(scratch, "work");
+        var executor = Backends.Create(backend, work, new JobExecutorOptions { MaxActive = 1 });
+        var marker = Path.Combine(scratch, "started");
+        var name = JobFitTests.UniqueName();
+        var run = executor.RunAllAsync(Enumerable.Range(0, 3).Select(i => new Job("sh", "-c", "touch \"$1\"; exec sleep 60", "sh", marker + i) { Name = name }));
+        await WaitFor(() => File.Exists(marker + "0"));
+        Directory.Delete(work, recursive: true);
+
+        var removed = await Assert.ThrowsAsync<DirectoryNotFoundException>(() => run);
+        Assert.Contains("was removed while its jobs ran", removed.Message);
+        Assert.DoesNotContain(name, JobFitTests.QueuedNames(backend));
+        Assert.False(File.Exists(marker + "2"), "a queued job started after the run stopped");
+    }
+
+    [SkippableTheory]
     [MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
     public async Task A_job_over_its_time_limit_is_stopped(string backend)
     {
