@@ -49,8 +49,9 @@ internal sealed class SgeScheduler : Scheduler
 
         // bash runs the launcher as a plain program: under the default posix_compliant start mode a script job is
         // started by a login shell, which runs the user's profile first (a slow or waiting profile, e.g. a pyenv
-        // rehash behind a stale lock, then delays every task). The launcher restores the job's own environment.
-        arguments.AddRange(new[] { "-b", "y", "-shell", "no", "/bin/bash" });
+        // rehash behind a stale lock, then delays every task). -V gives the task the parent's environment instead,
+        // as Slurm and the local backend do; the launcher adds the job's own variables.
+        arguments.AddRange(new[] { "-V", "-b", "y", "-shell", "no", "/bin/bash" });
         return arguments;
     }
 

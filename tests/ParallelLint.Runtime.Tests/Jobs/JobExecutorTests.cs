@@ -210,6 +210,31 @@ public sealed class JobExecutorTests : IDisposable
 
     [SkippableTheory]
     [MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
+    public async Task A_job_sees_the_parents_environment_and_its_own_variables(string backend)
+    {
+        // The parent's variable must reach the task as it is, whatever the grid's default environment.
+        var inherited = "PARALLELLINT_TEST_PARENT_" + Guid.NewGuid().ToString("N");
+        Environment.SetEnvironmentVariable(inherited, "from the parent");
+        try
+        {
+            var executor = Backends.Create(backend, scratch);
+            var job = new Job("sh", "-c", $"printf '%s|%s|%s' \"${inherited}\" \"$OWN\" \"$PATH\"") { Environment = { ["OWN"] = "the job's" } };
+            var result = await executor.RunAsync(job);
+
+            Assert.Equal(JobState.Succeeded, result.State);
+            var seen = File.ReadAllText(result.StandardOutputPath).Split('|');
+            Assert.Equal(new[] { "from the parent", "the job's" }, seen[..2]);
+            // SGE puts the task's own temporary folder first.
+            Assert.EndsWith(Environment.GetEnvironmentVariable("PATH")!, seen[2], StringComparison.Ordinal);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(inherited, null);
+        }
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
     public async Task Staged_data_is_written_once_readable_by_every_job_and_private(string backend)
     {
         var executor = Backends.Create(backend, scratch);
