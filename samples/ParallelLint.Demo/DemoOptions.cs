@@ -89,4 +89,10 @@ internal enum ComputeKind
 }
 
 /// <summary>A failure the demo explains and stops on (a worker that failed, a grid that is not there).</summary>
-internal sealed class DemoException(string message) : Exception(message);
+internal class DemoException(string message) : Exception(message);
+
+/// <summary>A run whose sends did not hold the seed's budget: its figures would not show the seed's proportions.</summary>
+internal sealed class CalibrationOffException(string what, string message) : DemoException(message)
+{
+    public string What { get; } = what;
+}

@@ -106,7 +106,7 @@ public sealed class PackageLayoutTests
 
         Assert.Contains(repository, target => !target.Contains("://", StringComparison.Ordinal));
         Assert.Equal(repository.Length, packed.Length);
-        Assert.Empty(packed.Where(target => !target.StartsWith("https://", StringComparison.Ordinal)));
+        Assert.DoesNotContain(packed, target => !target.StartsWith("https://", StringComparison.Ordinal));
         Assert.Contains(FileUrl + "docs/rules/PL1001.md", packed);
         Assert.Contains(RawUrl + "docs/images/seed-examples.png", packed);
         var missing = packed
