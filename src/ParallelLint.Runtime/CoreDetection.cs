@@ -19,6 +19,15 @@ internal static class CoreDetection
 
     public static CoreReport Detect(CoreEnvironment environment)
     {
+        var limits = Limits(environment);
+        var sources = limits.Sources.ToList();
+        var physical = Topology.PhysicalCores(environment, limits.Affinity, limits.Logical, sources);
+        return new CoreReport(limits.Available, limits.Logical, physical, limits.DecidedBy, sources);
+    }
+
+    /// <summary>Every limit, without the topology (one sysfs file per CPU), which only <c>Physical</c> needs.</summary>
+    public static CoreLimits Limits(CoreEnvironment environment)
+    {
         var sources = new List<CoreSource>();
         var overridden = Variable(environment, Cores.OverrideVariable, limits: true, sources);
 
@@ -41,16 +50,17 @@ internal static class CoreDetection
         sources.Add(new CoreSource("Environment.ProcessorCount", processorCount.ToString(CultureInfo.InvariantCulture), processorCount, limits: true, "the runtime's view"));
 
         var logical = affinity?.Count ?? processorCount;
-        var physical = Topology.PhysicalCores(environment, affinity, logical, sources);
-
         if (overridden is int forced)
         {
-            return new CoreReport(forced, logical, physical, Cores.OverrideVariable, sources);
+            return new CoreLimits(forced, logical, Cores.OverrideVariable, sources, affinity);
         }
 
         var decider = sources.Where(s => s.Limits && s.Cores is not null).OrderBy(s => s.Cores).First();
-        return new CoreReport(decider.Cores!.Value, logical, physical, decider.Name, sources);
+        return new CoreLimits(decider.Cores!.Value, logical, decider.Name, sources, affinity);
     }
+
+    /// <summary>The variables that can decide the cores: a cached result is stale as soon as one of them changes.</summary>
+    public static IReadOnlyList<string> DecidingVariables { get; } = new[] { Cores.OverrideVariable }.Concat(Allocations).ToArray();
 
     /// <summary>A positive whole number of cores, or null for anything else.</summary>
     public static int? ParseCount(string? raw) =>
@@ -84,4 +94,19 @@ internal static class CoreDetection
             : new CoreSource(Name, raw, cpus.Count, limits: true, "used"));
         return cpus;
     }
+}
+
+/// <summary>What decides the available cores: everything <see cref="CoreReport"/> holds but the physical cores.</summary>
+internal sealed class CoreLimits(int available, int logical, string decidedBy, IReadOnlyList<CoreSource> sources, IReadOnlyCollection<int>? affinity)
+{
+    public int Available { get; } = available;
+
+    public int Logical { get; } = logical;
+
+    public string DecidedBy { get; } = decidedBy;
+
+    public IReadOnlyList<CoreSource> Sources { get; } = sources;
+
+    /// <summary>The CPUs of the affinity mask, when known; the topology is read for these.</summary>
+    public IReadOnlyCollection<int>? Affinity { get; } = affinity;
 }

@@ -15,19 +15,33 @@ public static class Cores
     public const string OverrideVariable = "PARALLELLINT_CORES";
 
     /// <summary>
-    /// The number of cores work started now may use: at least 1, the smallest of every limit found.
-    /// Inside an item run by the runtime's executors, the item's share.
+    /// How long <see cref="Available"/>, <see cref="Logical"/> and <see cref="Physical"/> reuse what they read from
+    /// /proc and /sys (cgroup quotas, the affinity mask, the topology): one second. The core variables
+    /// (<see cref="OverrideVariable"/>, the grid allocations, <c>DOTNET_PROCESSOR_COUNT</c>) are looked up on every
+    /// read, so a change to them counts at once. <see cref="Detect"/> always reads everything.
     /// </summary>
-    public static int Available => ItemBudget.Cores ?? Detect().Available;
+    public static TimeSpan RefreshInterval { get; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The number of cores work started now may use: at least 1, the smallest of every limit found.
+    /// Inside an item run by the runtime's executors, the item's share. Cheap enough for a loop: see <see cref="RefreshInterval"/>.
+    /// </summary>
+    public static int Available => ItemBudget.Cores ?? CoreCache.Current.Limits.Available;
 
     /// <summary>The processors this process may run on: its affinity mask, or the processor count where none is known.</summary>
-    public static int Logical => Detect().Logical;
+    public static int Logical => CoreCache.Current.Limits.Logical;
 
     /// <summary>The physical cores among <see cref="Logical"/>: a 4-core machine with 8 hyper-threads has 4.</summary>
-    public static int Physical => Detect().Physical;
+    public static int Physical => CoreCache.Current.Physical;
 
     /// <summary>Reads every source of a core limit now and reports what each said; never throws on bad values.</summary>
     public static CoreReport Detect() => CoreDetection.Detect(CoreEnvironment.Current);
+
+    /// <summary>
+    /// Makes the next read of <see cref="Available"/>, <see cref="Logical"/> and <see cref="Physical"/> detect again,
+    /// for a program that has just changed its own limits (its affinity mask, its cgroup).
+    /// </summary>
+    public static void Refresh() => CoreCache.Current.Refresh();
 
     /// <summary>
     /// The degree of parallelism for one level of <paramref name="levels"/> nested parallel levels,

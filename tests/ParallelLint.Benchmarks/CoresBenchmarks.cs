@@ -3,10 +3,23 @@ using ParallelLint.Runtime;
 
 namespace ParallelLint.Benchmarks;
 
-/// <summary>Core detection reads every source each time (nothing is cached that could change): target under 5 ms.</summary>
+/// <summary>
+/// <see cref="Cores.Available"/> as the fixes use it, in a loop (a few environment lookups between refreshes),
+/// against a full detection (every variable, cgroup level, the affinity mask and one sysfs file per CPU).
+/// </summary>
 [MemoryDiagnoser]
 public class CoresBenchmarks
 {
-    [Benchmark]
+    [Benchmark(Baseline = true)]
     public CoreReport Detect() => Cores.Detect();
+
+    [Benchmark]
+    public int Available() => Cores.Available;
+
+    [Benchmark]
+    public int AvailableAfterRefresh()
+    {
+        Cores.Refresh();
+        return Cores.Available;
+    }
 }

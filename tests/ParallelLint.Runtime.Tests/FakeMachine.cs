@@ -44,7 +44,10 @@ internal sealed class FakeMachine : IDisposable
         return File("/proc/self/mountinfo", $"30 23 0:26 {mountRoot} /sys/fs/cgroup rw,nosuid - cgroup2 cgroup2 rw,nsdelegate\n");
     }
 
-    public CoreReport Detect() => CoreDetection.Detect(new CoreEnvironment(Root, name => variables.GetValueOrDefault(name), ProcessorCount));
+    /// <summary>Detection's view of this machine; variables and files changed later are seen by later reads.</summary>
+    public CoreEnvironment Environment => new(Root, name => variables.GetValueOrDefault(name), ProcessorCount);
+
+    public CoreReport Detect() => CoreDetection.Detect(Environment);
 
     public void Dispose() => Directory.Delete(Root, recursive: true);
 }
