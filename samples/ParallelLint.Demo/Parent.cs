@@ -134,7 +134,7 @@ internal sealed class Parent
     {
         var progress = new LiveProgress(workers, quiet);
         var directory = Path.Combine(Path.GetTempPath(), $"parallellint-demo-{Environment.ProcessId}-{workers}-{example.Compute:0}");
-        var executor = JobExecutor.Create(options.Backend, new JobExecutorOptions
+        await using var executor = JobExecutor.Create(options.Backend, new JobExecutorOptions
         {
             Progress = progress,
             WorkDirectory = directory,

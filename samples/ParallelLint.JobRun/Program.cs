@@ -28,14 +28,12 @@ if (command.Length == 0 || !int.TryParse(options["--jobs"], out var count) || !i
 var exitAfterStart = options.TryGetValue("--exit-after-start", out var seconds)
     ? TimeSpan.FromSeconds(double.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture))
     : (TimeSpan?)null;
-var executor = JobExecutor.Create(options["--backend"], new JobExecutorOptions
-{
-    WorkDirectory = options.GetValueOrDefault("--work-dir"),
-    Progress = new Print(exitAfterStart),
-});
-
+// A grid's hosts must see the run's files: by default a folder in the current directory (a shared home, usually).
+var backend = options["--backend"];
+var workDirectory = options.GetValueOrDefault("--work-dir") ?? (backend == "local" ? null : Path.GetFullPath("jobrun-work"));
 try
 {
+    await using var executor = JobExecutor.Create(backend, new JobExecutorOptions { WorkDirectory = workDirectory, Progress = new Print(exitAfterStart) });
     var results = await executor.RunAllAsync(Enumerable.Range(1, count).Select(n => new Job(command[0], command.Skip(1)) { Cores = cores, Name = options["--name"] }));
     foreach (var result in results)
     {
@@ -44,7 +42,7 @@ try
 
     return results.All(result => result.State == JobState.Succeeded) ? 0 : 1;
 }
-catch (Exception e) when (e is JobDoesNotFitException or JobSchedulerException)
+catch (Exception e) when (e is JobDoesNotFitException or JobSchedulerException or ArgumentException)
 {
     Console.Error.WriteLine(e.Message);
     return 2;
@@ -52,7 +50,7 @@ catch (Exception e) when (e is JobDoesNotFitException or JobSchedulerException)
 
 static int Usage(string problem)
 {
-    Console.Error.WriteLine($"{problem}\nusage: ParallelLint.JobRun [--backend local|sge|slurm] [--jobs N] [--cores N] [--name NAME] [--work-dir DIR] [--exit-after-start SECONDS] -- COMMAND [ARGUMENT...]");
+    Console.Error.WriteLine($"{problem}\nusage: ParallelLint.JobRun [--backend local|sge|slurm] [--jobs N] [--cores N] [--name NAME] [--work-dir DIR (a grid's default: ./jobrun-work)] [--exit-after-start SECONDS] -- COMMAND [ARGUMENT...]");
     return 64;
 }
 

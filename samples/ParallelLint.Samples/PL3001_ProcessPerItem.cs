@@ -36,7 +36,7 @@ public static class ProcessPerItem
     public static async Task<List<string>> FitThroughTheExecutor(string[] controlStreams) // ✅
     {
         var failed = new List<string>();
-        await JobExecutor.Local().ForEachAsync(
+        await JobExecutor.Shared.ForEachAsync(
             controlStreams,
             model => new Job("nmfe", model, Path.ChangeExtension(model, ".lst")),
             (model, fit) =>

@@ -46,7 +46,7 @@ public static class SameDataToEveryProcess
     /// </summary>
     public static int[] FitReplicatesFromStagedFiles(IReadOnlyList<Observation> observations, FitOptions options, int replicates)
     {
-        var staging = JobExecutor.Local();
+        var staging = JobExecutor.Shared;
         var observationsPath = staging.Stage("observations.json", JsonSerializer.Serialize(observations));
         var optionsPath = staging.Stage("options.json", JsonSerializer.Serialize(options));
         var exitCodes = new int[replicates];

@@ -46,7 +46,7 @@ public sealed class ProcessPerItemFixer : RewriteFixer
 
     /// <summary>
     /// <c>Parallel.ForEach(items, x => { var p = Process.Start(..); p.WaitForExit(); rest })</c> becomes
-    /// <c>JobExecutor.Local().ForEachAsync(items, x => new Job(..), (x, p) => { rest })</c>, awaited.
+    /// <c>JobExecutor.Shared.ForEachAsync(items, x => new Job(..), (x, p) => { rest })</c>, awaited.
     /// </summary>
     private static SyntaxNode? InParallelBody(SyntaxNode root, SemanticModel model, ProcessStart start, KnownTypes types)
     {
@@ -107,7 +107,7 @@ public sealed class ProcessPerItemFixer : RewriteFixer
 
     /// <summary>
     /// <c>var ps = items.Select(x => Process.Start(..)).ToList();</c> and later <c>foreach (var p in ps) p.WaitForExit();</c>
-    /// become <c>var ps = JobExecutor.Local().RunAllAsync(items.Select(x => new Job(..)))</c>, awaited, with the waits removed.
+    /// become <c>var ps = JobExecutor.Shared.RunAllAsync(items.Select(x => new Job(..)))</c>, awaited, with the waits removed.
     /// Without the waits, the same, where nothing after it touches a process: the jobs have ended by then.
     /// </summary>
     private static SyntaxNode? AllThenWaitAll(SyntaxNode root, SemanticModel model, ProcessStart start, KnownTypes types, CancellationToken cancellation)
@@ -286,11 +286,12 @@ public sealed class ProcessPerItemFixer : RewriteFixer
     private static SyntaxNode Unsuppressed(SyntaxNode expression) =>
         expression.Parent is PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.SuppressNullableWarningExpression } bang ? bang : expression;
 
+    // The process's shared executor: call sites share its slots, and nothing needs disposing or leaves a folder.
     private static ExpressionSyntax Executor(string method, params ArgumentSyntax[] arguments) =>
         InvocationExpression(
             MemberAccessExpression(
                 SyntaxKind.SimpleMemberAccessExpression,
-                ParseExpression("ParallelLint.Runtime.Jobs.JobExecutor.Local()").WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation),
+                ParseExpression("ParallelLint.Runtime.Jobs.JobExecutor.Shared").WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation),
                 IdentifierName(method)),
             ArgumentList(SeparatedList(arguments)));
 

@@ -8,7 +8,7 @@ namespace ParallelLint.CodeFixes;
 
 /// <summary>
 /// PL3003's fix: stage the data once before the per-item statement and pass each child the file's path instead:
-/// <c>JobExecutor.Local().Stage(...)</c> when the project references ParallelLint.Runtime, otherwise a temporary file
+/// <c>JobExecutor.Shared.Stage(...)</c> when the project references ParallelLint.Runtime, otherwise a temporary file
 /// (<c>Path.GetTempFileName</c>, owner-only on Unix) written once. Offered for the command line and the environment
 /// only: standard input carries a stream that the child reads as data, and no path can stand for it there.
 /// </summary>
@@ -283,14 +283,14 @@ public sealed class SameDataToEveryProcessFixer : RewriteFixer
         }
     }
 
-    /// <summary><c>var path = JobExecutor.Local().Stage("name", value);</c></summary>
+    /// <summary><c>var path = JobExecutor.Shared.Stage("name", value);</c>: the process's executor, so no folder is left per call.</summary>
     private static IEnumerable<StatementSyntax> StageWithRuntime(string path, string fileName, ExpressionSyntax value)
     {
         var executor = ParseExpression("ParallelLint.Runtime.Jobs.JobExecutor").WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation);
         var stage = InvocationExpression(
             MemberAccessExpression(
                 SyntaxKind.SimpleMemberAccessExpression,
-                InvocationExpression(MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, executor, IdentifierName("Local"))),
+                MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, executor, IdentifierName("Shared")),
                 IdentifierName("Stage")),
             ArgumentList(SeparatedList(new[] { Argument(LiteralExpression(SyntaxKind.StringLiteralExpression, Literal(fileName))), Argument(value) })));
         yield return Declaration(path, stage);

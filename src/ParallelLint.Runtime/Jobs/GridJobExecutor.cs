@@ -343,7 +343,7 @@ internal sealed class GridJobExecutor : JobExecutor
             {
                 task.Done = true;
                 task.Result.Ended ??= DateTimeOffset.Now;
-                Transition(task.Result, JobState.Cancelled, "the run was cancelled");
+                Transition(task.Result, JobState.Cancelled, CancelledBecause);
             }
             else if (task.AwaitsRetry)
             {

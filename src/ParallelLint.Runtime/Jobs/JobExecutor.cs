@@ -15,18 +15,33 @@ namespace ParallelLint.Runtime.Jobs;
 /// run not awaited), their grid jobs are deleted (<c>qdel</c>, <c>scancel</c>) and their local processes killed on
 /// the way out; a program that handles Ctrl+C itself (cancelling the signal) cancels its runs' tokens instead.
 /// SIGKILL cannot be caught: its jobs stay queued until they end or are deleted.
+/// Dispose an executor (<c>await using</c>) when its runs are done: that stops what is still outstanding and removes
+/// the temporary work directory it created. <see cref="Shared"/> needs no disposing.
 /// </remarks>
-public abstract class JobExecutor
+public abstract class JobExecutor : IAsyncDisposable
 {
+    private static readonly Lazy<JobExecutor> SharedLocal = new(() => new LocalJobExecutor(null, isShared: true));
+
     private readonly List<JobResult> jobs = new();
     private readonly object gate = new();
+    private readonly CancellationTokenSource disposal = new();
+    private readonly bool isShared;
     private string? workDirectory;
     private int runs;
+    private int active;
+    private bool isDisposed;
+    private TaskCompletionSource<bool>? drained;
 
-    private protected JobExecutor(string backend, JobExecutorOptions? options)
+    private protected JobExecutor(string backend, JobExecutorOptions? options, bool isShared = false)
     {
         Backend = backend;
         Options = options ?? new JobExecutorOptions();
+        this.isShared = isShared;
+        if (isShared)
+        {
+            // Nothing disposes the shared executor: its temporary directory goes when the process ends.
+            ExitCleanup.Register(_ => DeleteOwnWorkDirectory());
+        }
     }
 
     /// <summary><c>local</c>, <c>sge</c> or <c>slurm</c>.</summary>
@@ -35,22 +50,34 @@ public abstract class JobExecutor
     /// <summary>The options the executor was created with.</summary>
     public JobExecutorOptions Options { get; }
 
+    /// <summary>
+    /// The process's local executor, for call sites that run jobs on this machine without options of their own: they
+    /// share its slots (the cores this process may use), so two of them never each take every core. It is never
+    /// disposed (<see cref="DisposeAsync"/> does nothing); its temporary work directory is removed when the process ends.
+    /// </summary>
+    public static JobExecutor Shared => SharedLocal.Value;
+
     /// <summary>Child processes on this machine, as many at once as <see cref="Cores.Available"/> allows for their cores.</summary>
     public static JobExecutor Local(JobExecutorOptions? options = null) => new LocalJobExecutor(options);
 
     /// <summary>Jobs submitted to Sun/Son of Grid Engine with <c>qsub</c> (array jobs, <c>-pe</c> for cores).</summary>
-    public static JobExecutor Sge(JobExecutorOptions? options = null) => new GridJobExecutor(new SgeScheduler(options ?? new JobExecutorOptions()), options);
+    /// <exception cref="ArgumentException"><paramref name="options"/> gives no <see cref="JobExecutorOptions.WorkDirectory"/>.</exception>
+    public static JobExecutor Sge(JobExecutorOptions options) => new GridJobExecutor(new SgeScheduler(SharedWorkDirectory(options, "SGE")), options);
 
     /// <summary>Jobs submitted to Slurm with <c>sbatch</c> (array jobs, <c>--cpus-per-task</c> for cores).</summary>
-    public static JobExecutor Slurm(JobExecutorOptions? options = null) => new GridJobExecutor(new SlurmScheduler(options ?? new JobExecutorOptions()), options);
+    /// <exception cref="ArgumentException"><paramref name="options"/> gives no <see cref="JobExecutorOptions.WorkDirectory"/>.</exception>
+    public static JobExecutor Slurm(JobExecutorOptions options) => new GridJobExecutor(new SlurmScheduler(SharedWorkDirectory(options, "Slurm")), options);
 
     /// <summary>The executor for a backend named <c>local</c>, <c>sge</c> or <c>slurm</c> (for a <c>--backend</c> switch).</summary>
-    /// <exception cref="ArgumentException"><paramref name="backend"/> names no backend.</exception>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="backend"/> names no backend, or names a grid and <paramref name="options"/> gives no
+    /// <see cref="JobExecutorOptions.WorkDirectory"/>.
+    /// </exception>
     public static JobExecutor Create(string backend, JobExecutorOptions? options = null) => backend?.ToLowerInvariant() switch
     {
         "local" => Local(options),
-        "sge" => Sge(options),
-        "slurm" => Slurm(options),
+        "sge" => Sge(options!),
+        "slurm" => Slurm(options!),
         _ => throw new ArgumentException($"Unknown backend '{backend}': use local, sge or slurm.", nameof(backend)),
     };
 
@@ -89,6 +116,19 @@ public abstract class JobExecutor
             throw new ArgumentException("A job is null.", nameof(jobs));
         }
 
+        Enter();
+        try
+        {
+            return await RunTrackedAsync(list, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Leave();
+        }
+    }
+
+    private async Task<IReadOnlyList<JobResult>> RunTrackedAsync(List<Job> list, CancellationToken cancellationToken)
+    {
         await RefuseWhatCannotFitAsync(list, cancellationToken).ConfigureAwait(false);
 
         // Unique even when several executors (or processes) share a work directory: stale markers must never be read.
@@ -111,13 +151,14 @@ public abstract class JobExecutor
         }
 
         Report();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, disposal.Token);
         try
         {
-            await RunCoreAsync(results, directory, cancellationToken).ConfigureAwait(false);
+            await RunCoreAsync(results, directory, stop.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-            FinishUnfinished(results, JobState.Cancelled, "the run was cancelled");
+            FinishUnfinished(results, JobState.Cancelled, CancelledBecause);
             throw new JobsCancelledException(results, cancellationToken);
         }
         catch
@@ -195,7 +236,10 @@ public abstract class JobExecutor
             throw new ArgumentException("Pass the data to stage.", nameof(data));
         }
 
-        var path = Path.Combine(PrivateFiles.CreateDirectory(Path.Combine(WorkDirectory(), "staged")), name);
+        // A directory per call: two call sites staging the same name (on the shared executor) never overwrite each other.
+        ThrowIfDisposed();
+        var staged = PrivateFiles.CreateDirectory(Path.Combine(WorkDirectory(), "staged"));
+        var path = Path.Combine(PrivateFiles.CreateDirectory(Path.Combine(staged, Interlocked.Increment(ref runs).ToString(CultureInfo.InvariantCulture))), name);
         PrivateFiles.WriteAllBytes(path, data);
         return path;
     }
@@ -204,6 +248,33 @@ public abstract class JobExecutor
     /// <exception cref="ArgumentException"><paramref name="name"/> is not a plain file name, or <paramref name="text"/> is null.</exception>
     public string Stage(string name, string text) =>
         Stage(name, text is null ? throw new ArgumentException("Pass the text to stage.", nameof(text)) : new UTF8Encoding(false).GetBytes(text));
+
+    /// <summary>
+    /// Stops every run still going (their jobs end <see cref="JobState.Cancelled"/> and their calls throw
+    /// <see cref="JobsCancelledException"/>), waits until nothing of them is queued or running, and removes the work
+    /// directory the executor created under the temporary folder, unless <see cref="JobExecutorOptions.KeepWorkDirectory"/>
+    /// is set. A <see cref="JobExecutorOptions.WorkDirectory"/> given in the options is the caller's and stays. Does
+    /// nothing for <see cref="Shared"/>, and nothing the second time.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        Task ended;
+        lock (gate)
+        {
+            if (isShared || isDisposed)
+            {
+                return;
+            }
+
+            isDisposed = true;
+            ended = active == 0 ? Task.CompletedTask : (drained = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+        }
+
+        disposal.Cancel();
+        await ended.ConfigureAwait(false);
+        DeleteOwnWorkDirectory();
+        GC.SuppressFinalize(this);
+    }
 
     /// <summary>Runs <paramref name="results"/>' jobs until each is final; throws <see cref="OperationCanceledException"/> on cancellation.</summary>
     private protected abstract Task RunCoreAsync(IReadOnlyList<JobResult> results, string directory, CancellationToken cancellationToken);
@@ -238,6 +309,9 @@ public abstract class JobExecutor
     }
 
     private protected static bool IsFinal(JobState state) => state > JobState.Running;
+
+    /// <summary>A cancelled job's detail: its run's token, or the executor's disposal.</summary>
+    private protected string CancelledBecause => disposal.IsCancellationRequested ? "the executor was disposed" : "the run was cancelled";
 
     private protected static string FileStem(int index, Job job)
     {
@@ -283,6 +357,70 @@ public abstract class JobExecutor
     }
 
     private void Report() => Options.Progress?.Report(Status());
+
+    private void Enter()
+    {
+        lock (gate)
+        {
+            ThrowIfDisposed();
+            active++;
+        }
+    }
+
+    private void Leave()
+    {
+        lock (gate)
+        {
+            if (--active == 0)
+            {
+                drained?.TrySetResult(true);
+            }
+        }
+    }
+
+    private void ThrowIfDisposed()
+    {
+        if (isDisposed)
+        {
+            throw new ObjectDisposedException(nameof(JobExecutor), "The job executor was disposed: create a new one for more runs.");
+        }
+    }
+
+    /// <summary>Removes the temporary work directory this executor made; a directory the caller named is left.</summary>
+    private void DeleteOwnWorkDirectory()
+    {
+        string? own;
+        lock (gate)
+        {
+            own = Options.WorkDirectory is null && !Options.KeepWorkDirectory ? workDirectory : null;
+            workDirectory = null;
+        }
+
+        if (own is not null && Directory.Exists(own))
+        {
+            try
+            {
+                Directory.Delete(own, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // A file held open elsewhere (Windows) or made read-only by a job: the folder is temporary, leave it.
+            }
+        }
+    }
+
+    /// <summary>
+    /// A grid runs its jobs on execution hosts that must see the run's files: a folder this executor made under the
+    /// local temporary folder would be seen by this host only, so a grid needs the caller to name one.
+    /// </summary>
+    private static JobExecutorOptions SharedWorkDirectory(JobExecutorOptions? options, string grid) =>
+        options?.WorkDirectory is { Length: > 0 }
+            ? options
+            : throw new ArgumentException(
+                $"{grid} runs each job on an execution host, which must see the run's files: set JobExecutorOptions.WorkDirectory " +
+                "to a directory the hosts share (for example under your home directory). The default, a folder under this " +
+                $"machine's temporary folder ({Path.GetTempPath()}), is seen by this host only.",
+                nameof(options));
 
     private string WorkDirectory()
     {

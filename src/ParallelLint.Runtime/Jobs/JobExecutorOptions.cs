@@ -41,10 +41,17 @@ public sealed class JobExecutorOptions
     }
 
     /// <summary>
-    /// Where each run keeps its files (standard output and error, staged data, grid task files); a new directory
-    /// under the temporary folder when null. On a grid it must be visible to the execution hosts.
+    /// Where each run keeps its files (standard output and error, staged data, grid task files). Locally a new
+    /// directory under the temporary folder when null, removed when the executor is disposed. A grid needs one, on a
+    /// filesystem its execution hosts share.
     /// </summary>
     public string? WorkDirectory { get; set; }
+
+    /// <summary>
+    /// Keeps the temporary work directory (made when <see cref="WorkDirectory"/> is null) when the executor is
+    /// disposed, to look at the jobs' output files afterwards; removed by default.
+    /// </summary>
+    public bool KeepWorkDirectory { get; set; }
 
     /// <summary>Told of every change of a job's state, with a snapshot like <c>qstat -f</c>.</summary>
     public IProgress<JobStatus>? Progress { get; set; }

@@ -13,10 +13,11 @@ internal sealed class LocalJobExecutor : JobExecutor
     private readonly CoreSlots slots;
     private readonly SlotLimit limit;
 
-    public LocalJobExecutor(JobExecutorOptions? options)
-        : base("local", options)
+    // The shared executor's slots are the process's cores, not the budget of the executor item that touched it first.
+    public LocalJobExecutor(JobExecutorOptions? options, bool isShared = false)
+        : base("local", options, isShared)
     {
-        slots = new CoreSlots(Options.Slots ?? Cores.Available, Options.MaxActive);
+        slots = new CoreSlots(Options.Slots ?? (isShared ? CoreCache.Current.Limits.Available : Cores.Available), Options.MaxActive);
         limit = Options.Slots is { } configured
             ? new SlotLimit(slots.Total, FormattableString.Invariant($"the executor's slots, JobExecutorOptions.Slots = {configured}"), "or raise JobExecutorOptions.Slots")
             : new SlotLimit(
@@ -131,7 +132,7 @@ internal sealed class LocalJobExecutor : JobExecutor
         result.ExitCode = process.ExitCode;
         if (cancellationToken.IsCancellationRequested)
         {
-            return (JobState.Cancelled, "the run was cancelled");
+            return (JobState.Cancelled, CancelledBecause);
         }
 
         if (children.KilledBecause is { } why)

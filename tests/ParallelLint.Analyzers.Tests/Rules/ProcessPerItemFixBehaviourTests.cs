@@ -63,7 +63,7 @@ public class ProcessPerItemFixBehaviourTests
     {
         var original = Compile(Program);
         var fixedSource = await FixAllAsync(Program);
-        Assert.Contains("JobExecutor.Local().ForEachAsync(items", fixedSource);
+        Assert.Contains("JobExecutor.Shared.ForEachAsync(items", fixedSource);
         Assert.DoesNotContain("Process.Start", fixedSource);
         var fixedProgram = Compile(fixedSource);
 

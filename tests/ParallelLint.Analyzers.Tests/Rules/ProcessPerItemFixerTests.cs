@@ -31,7 +31,7 @@ public class ProcessPerItemFixerTests
         });
         """,
         """
-        void Run(List<string> failed) => JobExecutor.Local().ForEachAsync(inputs, input => new Job("gzip", new[] { "-k", input }), (input, process) =>
+        void Run(List<string> failed) => JobExecutor.Shared.ForEachAsync(inputs, input => new Job("gzip", new[] { "-k", input }), (input, process) =>
         {
             if (process.ExitCode != 0)
             {
@@ -56,7 +56,7 @@ public class ProcessPerItemFixerTests
         async Task Run(string model)
         {
             await Task.Yield();
-            await JobExecutor.Local().RunAllAsync(Enumerable.Range(0, 100).Select(i => new Job("nmfe", $"{model}.ctl", $"run{i}.lst", $"-seed={i}")));
+            await JobExecutor.Shared.RunAllAsync(Enumerable.Range(0, 100).Select(i => new Job("nmfe", $"{model}.ctl", $"run{i}.lst", $"-seed={i}")));
         }
         """);
 
@@ -77,7 +77,7 @@ public class ProcessPerItemFixerTests
         });
         """,
         """
-        void Run() => JobExecutor.Local().ForEachAsync(inputs, input => new Job("fit", "--data", input) { WorkingDirectory = "/work", Environment = { ["OMP_NUM_THREADS"] = "1" } }, (input, process) =>
+        void Run() => JobExecutor.Shared.ForEachAsync(inputs, input => new Job("fit", "--data", input) { WorkingDirectory = "/work", Environment = { ["OMP_NUM_THREADS"] = "1" } }, (input, process) =>
         {
             Console.WriteLine($"{input}: {process.ExitCode}");
         }).GetAwaiter().GetResult();
@@ -101,7 +101,7 @@ public class ProcessPerItemFixerTests
         """
         void Run()
         {
-            var processes = JobExecutor.Local().RunAllAsync(inputs.Select(input => new Job("gzip", input))).GetAwaiter().GetResult();
+            var processes = JobExecutor.Shared.RunAllAsync(inputs.Select(input => new Job("gzip", input))).GetAwaiter().GetResult();
             foreach (var process in processes)
             {
                 Console.WriteLine(process.ExitCode);
@@ -122,7 +122,7 @@ public class ProcessPerItemFixerTests
         """
         async Task Run(string[] models)
         {
-            var fits = await JobExecutor.Local().RunAllAsync(models.Select(m => new Job("nmfe", m)));
+            var fits = await JobExecutor.Shared.RunAllAsync(models.Select(m => new Job("nmfe", m)));
             Console.WriteLine(fits.Count);
             await Task.Yield();
         }
@@ -139,7 +139,7 @@ public class ProcessPerItemFixerTests
         """
         void Run()
         {
-            var processes = JobExecutor.Local().RunAllAsync(inputs.Select(input => new Job("gzip", input))).GetAwaiter().GetResult();
+            var processes = JobExecutor.Shared.RunAllAsync(inputs.Select(input => new Job("gzip", input))).GetAwaiter().GetResult();
         }
         """);
 
@@ -187,8 +187,8 @@ public class ProcessPerItemFixerTests
         Code("""
                 void Run()
                 {
-                    JobExecutor.Local().RunAllAsync(inputs.Select(input => new Job("gzip", input))).GetAwaiter().GetResult();
-                    JobExecutor.Local().RunAllAsync(inputs.Select(input => new Job("xz", input))).GetAwaiter().GetResult();
+                    JobExecutor.Shared.RunAllAsync(inputs.Select(input => new Job("gzip", input))).GetAwaiter().GetResult();
+                    JobExecutor.Shared.RunAllAsync(inputs.Select(input => new Job("xz", input))).GetAwaiter().GetResult();
                 }
             """, jobsUsing: true),
         ProcessPerItemFixer.Key);

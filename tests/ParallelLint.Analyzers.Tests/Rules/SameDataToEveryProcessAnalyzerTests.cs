@@ -228,7 +228,7 @@ public class SameDataToEveryProcessAnalyzerTests
 
         void Run(string[] files, string[] flags, string data)
         {
-            var staged = ParallelLint.Runtime.Jobs.JobExecutor.Local().Stage("data.json", data);
+            var staged = ParallelLint.Runtime.Jobs.JobExecutor.Shared.Stage("data.json", data);
             var temp = Path.GetTempFileName();
             File.WriteAllText(temp, data);
             var common = string.Join(" ", flags);

@@ -29,7 +29,7 @@ public class SameDataToEveryProcessFixerTests
         {
             var settingsJson = JsonSerializer.Serialize(settings);
             // One fit per seed.
-            var settingsJsonPath = JobExecutor.Local().Stage("settings.json", settingsJson);
+            var settingsJsonPath = JobExecutor.Shared.Stage("settings.json", settingsJson);
             foreach (var seed in seeds)
             {
                 Process.Start("fit", $"--seed {seed} --settings-file {settingsJsonPath}")!.WaitForExit();
@@ -76,7 +76,7 @@ public class SameDataToEveryProcessFixerTests
         """
         Process[] Run(double[] data, int[] seeds)
         {
-            var dataPath = JobExecutor.Local().Stage("data.txt", string.Join(",", data));
+            var dataPath = JobExecutor.Shared.Stage("data.txt", string.Join(",", data));
             // PL3003: now the path of a file holding the data
             return seeds.Select(seed => Process.Start("fit", new[] { seed.ToString(), dataPath })!).ToArray();
         }
@@ -105,7 +105,7 @@ public class SameDataToEveryProcessFixerTests
         void Run(Settings settings, string[] files, double[] weights)
         {
             var settingsJson = JsonSerializer.Serialize(settings);
-            var settingsJsonPath = JobExecutor.Local().Stage("settings.json", settingsJson);
+            var settingsJsonPath = JobExecutor.Shared.Stage("settings.json", settingsJson);
             foreach (var file in files)
             {
                 // PL3003: now the path of a file holding the data
@@ -114,7 +114,7 @@ public class SameDataToEveryProcessFixerTests
                 Process.Start(psi)!.WaitForExit();
             }
 
-            var weightsPath = JobExecutor.Local().Stage("weights.txt", string.Join(",", weights));
+            var weightsPath = JobExecutor.Shared.Stage("weights.txt", string.Join(",", weights));
             for (var i = 0; i < 3; i++)
             {
                 Process.Start("fit", "--weights-file " + weightsPath)!.WaitForExit();
@@ -144,7 +144,7 @@ public class SameDataToEveryProcessFixerTests
         void Run(Settings settings, int[] seeds)
         {
             var settingsJson = JsonSerializer.Serialize(settings);
-            var settingsJsonPath = JobExecutor.Local().Stage("settings.json", settingsJson);
+            var settingsJsonPath = JobExecutor.Shared.Stage("settings.json", settingsJson);
             foreach (var seed in seeds)
             {
                 var args = $"--seed {seed} --settings-file {settingsJsonPath}";
@@ -177,7 +177,7 @@ public class SameDataToEveryProcessFixerTests
         void Run(Settings settings, int[] seeds)
         {
             var settingsJson = JsonSerializer.Serialize(settings);
-            var settingsJsonPath2 = JobExecutor.Local().Stage("settings.json", settingsJson);
+            var settingsJsonPath2 = JobExecutor.Shared.Stage("settings.json", settingsJson);
             foreach (var seed in seeds)
             {
                 // PL3003: now the path of a file holding the data
@@ -209,7 +209,7 @@ public class SameDataToEveryProcessFixerTests
         void Run(Settings settings, int[] seeds)
         {
             var dataJson = JsonSerializer.Serialize(settings);
-            var dataJsonPath = JobExecutor.Local().Stage("data.json", dataJson);
+            var dataJsonPath = JobExecutor.Shared.Stage("data.json", dataJson);
             foreach (var seed in seeds)
             {
                 Process.Start("fit", {{fixedArguments}})!.WaitForExit();
@@ -236,7 +236,7 @@ public class SameDataToEveryProcessFixerTests
             void Run(Settings settings, int[] seeds)
             {
                 var dataJson = JsonSerializer.Serialize(settings);
-                var dataJsonPath = JobExecutor.Local().Stage("data.json", dataJson);
+                var dataJsonPath = JobExecutor.Shared.Stage("data.json", dataJson);
                 foreach (var seed in seeds)
                 {
                     var psi = new ProcessStartInfo("fit") { ArgumentList = { "--seed", seed.ToString() } };

@@ -77,7 +77,7 @@ public sealed class JobFitTests : IDisposable
         Fake("qselect", "[ \"$*\" = '-pe mpi' ] && printf 'a.q@h1\\na.q@h2\\n'");
         Fake("qstat", $"cat <<'EOF'\n{QueueXml(("a.q@h1", 2), ("a.q@h2", 6), ("b.q@h3", 32))}\nEOF");
         var submitted = Fake("qsub", "exit 1");
-        var executor = JobExecutor.Sge(new JobExecutorOptions { SchedulerDirectory = scratch, ParallelEnvironment = "mpi" });
+        var executor = JobExecutor.Sge(new JobExecutorOptions { SchedulerDirectory = scratch, ParallelEnvironment = "mpi", WorkDirectory = scratch });
 
         var error = await Assert.ThrowsAsync<JobDoesNotFitException>(() => executor.RunAllAsync(new[] { new Job("true") { Cores = 6 }, new Job("true") { Name = "seven", Cores = 7 } }));
         Assert.Equal(6, error.Limit);
@@ -98,7 +98,7 @@ public sealed class JobFitTests : IDisposable
         // Partition big: nodes of 4 and 64 CPUs, but MaxCPUsPerNode=8.
         var calls = Fake("sinfo", "printf 'big|4|8\\nbig|64|8\\n'");
         var submitted = Fake("sbatch", "exit 1");
-        var executor = JobExecutor.Slurm(new JobExecutorOptions { SchedulerDirectory = scratch, Queue = "big" });
+        var executor = JobExecutor.Slurm(new JobExecutorOptions { SchedulerDirectory = scratch, Queue = "big", WorkDirectory = scratch });
 
         var error = await Assert.ThrowsAsync<JobDoesNotFitException>(() => executor.RunAsync(new Job("true") { Name = "wide", Cores = 9 }));
         Assert.Equal(8, error.Limit);
