@@ -2,7 +2,7 @@
 # Installs (if needed) and starts a single-node Slurm 22.05 with accounting on this machine:
 # munged -> mariadbd -> slurmdbd -> slurmctld -> slurmd. Idempotent; records the pids of the daemons it
 # started in $GRID_STATE_DIR/slurm.pids for slurm-down.sh (daemons already running are reused, not recorded).
-# Knobs: SLURM_CPUS (2), SLURM_CLUSTER (parallellint), SLURM_UP_TIMEOUT (s per wait, 60), SMOKE (1),
+# Knobs: SLURM_CPUS (2), SLURM_MEMORY_MB (90% of MemTotal: what --mem may ask for), SLURM_CLUSTER (parallellint), SLURM_UP_TIMEOUT (s per wait, 60), SMOKE (1),
 # GRID_STATE_DIR (/run/parallellint-grid).
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -11,6 +11,8 @@ require_root_apt
 
 SLURM_CPUS=${SLURM_CPUS:-2}
 [[ "$SLURM_CPUS" =~ ^[1-9][0-9]{0,3}$ ]] || die "SLURM_CPUS must be a whole number of CPUs from 1 to 9999, not '$SLURM_CPUS'"
+SLURM_MEMORY_MB=${SLURM_MEMORY_MB:-$(awk '/^MemTotal:/ { printf "%d", $2 / 1024 * 0.9 }' /proc/meminfo)}
+[[ "$SLURM_MEMORY_MB" =~ ^[1-9][0-9]{0,8}$ ]] || die "SLURM_MEMORY_MB must be a whole number of MB, not '$SLURM_MEMORY_MB'"
 SLURM_CLUSTER=${SLURM_CLUSTER:-parallellint}
 T=${SLURM_UP_TIMEOUT:-60}
 NODE=$(hostname -s)
@@ -31,8 +33,8 @@ all_running() {
 } >/dev/null 2>&1
 
 # Fast path: pidfiles first, since sinfo retries for ~5 s when slurmctld is down; the node must have the CPUs asked
-# for (SLURM_CPUS=8 on a running cluster goes on to rewrite slurm.conf and restart the daemons that read it).
-if [ -f /etc/slurm/slurm.conf ] && grep -q "^NodeName=.* CPUs=$SLURM_CPUS " /etc/slurm/slurm.conf && all_running && node_usable; then
+# and memory for (SLURM_CPUS=8 on a running cluster goes on to rewrite slurm.conf and restart the daemons that read it).
+if [ -f /etc/slurm/slurm.conf ] && grep -q "^NodeName=.* CPUs=$SLURM_CPUS RealMemory=$SLURM_MEMORY_MB " /etc/slurm/slurm.conf && all_running && node_usable; then
   log "already up"
   exit 0
 fi
@@ -100,10 +102,10 @@ MailProg=/bin/true
 AccountingStorageType=accounting_storage/slurmdbd
 AccountingStorageHost=$NODE
 JobCompType=jobcomp/none
-NodeName=$NODE NodeAddr=127.0.0.1 CPUs=$SLURM_CPUS State=UNKNOWN
+NodeName=$NODE NodeAddr=127.0.0.1 CPUs=$SLURM_CPUS RealMemory=$SLURM_MEMORY_MB State=UNKNOWN
 PartitionName=debug Nodes=$NODE Default=YES MaxTime=INFINITE State=UP
 CONF
-  # A node's CPUs are read at start only: restart the daemons that run with the old file (started again below).
+  # A node's CPUs and memory are read at start only: restart the daemons that run with the old file (started again below).
   for daemon in "slurmctld $CTLD_PIDF" "slurmd $SLURMD_PIDF"; do
     read -r comm pf <<<"$daemon"
     if pid=$(pidfile_pid "$pf" "$comm"); then

@@ -79,7 +79,7 @@ internal sealed class GridJobExecutor : JobExecutor
 
     private async Task SubmitAsync(List<(JobResult Result, int Attempt)> jobs, string directory, string launcher, List<GridTask> tasks, Submitted submitted, CancellationToken cancellationToken)
     {
-        foreach (var group in jobs.GroupBy(job => (job.Result.Job.Cores, job.Result.Job.TimeLimit, job.Attempt)))
+        foreach (var group in jobs.GroupBy(job => (job.Result.Job.Cores, job.Result.Job.TimeLimit, job.Result.Job.MemoryMegabytes, job.Attempt)))
         {
             var members = group.ToList();
             var attempt = group.Key.Attempt;
@@ -89,7 +89,7 @@ internal sealed class GridJobExecutor : JobExecutor
                 WriteTask(folder, i + 1, members[i].Result.Job);
             }
 
-            var submission = new GridSubmission(folder, launcher, members.Count, group.Key.Cores, group.Key.TimeLimit, members[0].Result.Job.DisplayName, Options.MaxActive);
+            var submission = new GridSubmission(folder, launcher, members.Count, group.Key.Cores, group.Key.TimeLimit, group.Key.MemoryMegabytes, members[0].Result.Job.DisplayName, Options.MaxActive);
             var id = await SubmitWithRetriesAsync(submission, submitted, cancellationToken).ConfigureAwait(false);
             for (var i = 0; i < members.Count; i++)
             {

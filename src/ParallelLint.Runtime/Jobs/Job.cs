@@ -7,6 +7,7 @@ namespace ParallelLint.Runtime.Jobs;
 public sealed class Job
 {
     private int cores = 1;
+    private int? memoryMegabytes;
 
     /// <summary>A job that runs <paramref name="executable"/> with <paramref name="arguments"/>, passed through unchanged.</summary>
     /// <exception cref="ArgumentException"><paramref name="executable"/> is null or empty, or an argument is null.</exception>
@@ -53,6 +54,19 @@ public sealed class Job
     {
         get => cores;
         set => cores = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(Cores), value, "A job needs at least one core.");
+    }
+
+    /// <summary>
+    /// The most memory the job may use, in MiB; no limit asked for when null. SGE gets it per slot as the
+    /// <see cref="JobExecutorOptions.SgeMemoryResource"/> complex (<c>-l h_vmem=</c>, enforced as a limit on the
+    /// job's address space), Slurm as <c>--mem</c> (enforced where the cluster's cgroups or accounting do). The local
+    /// backend does not enforce it.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is 0 or below.</exception>
+    public int? MemoryMegabytes
+    {
+        get => memoryMegabytes;
+        set => memoryMegabytes = value is null or >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(MemoryMegabytes), value, "At least 1 MiB, or null for no limit.");
     }
 
     /// <summary>A name for status and file names; the executable's name when null.</summary>

@@ -82,6 +82,18 @@ public sealed class JobExecutorOptions
     public string ParallelEnvironment { get; set; } = "smp";
 
     /// <summary>
+    /// The SGE complex that carries <see cref="Job.MemoryMegabytes"/>, per slot: <c>h_vmem</c> (a hard limit) by
+    /// default, <c>mem_free</c> or a site's own where the cluster is set up that way.
+    /// </summary>
+    public string SgeMemoryResource { get; set; } = "h_vmem";
+
+    /// <summary>
+    /// More options for the submit command (<c>qsub</c>, <c>sbatch</c>), each passed as one argument, never through a
+    /// shell: <c>{ "--gres=gpu:1" }</c>, <c>{ "-P", "project" }</c>. They come after the executor's own options.
+    /// </summary>
+    public IList<string> SchedulerArguments { get; } = new List<string>();
+
+    /// <summary>
     /// How long submissions that fail for a temporary reason (scheduler busy or not reachable yet, no workers yet
     /// on an auto-scaling grid) are retried, with back-off, before the run fails.
     /// </summary>

@@ -5,8 +5,9 @@ namespace ParallelLint.Runtime.Jobs;
 /// <summary>One array job: tasks 1..<see cref="Count"/> of a directory of task files, run by the launcher.</summary>
 internal sealed class GridSubmission
 {
-    public GridSubmission(string directory, string launcher, int count, int cores, TimeSpan? timeLimit, string name, int? maxActive)
+    public GridSubmission(string directory, string launcher, int count, int cores, TimeSpan? timeLimit, int? memoryMegabytes, string name, int? maxActive)
     {
+        MemoryMegabytes = memoryMegabytes;
         Directory = directory;
         Launcher = launcher;
         Count = count;
@@ -21,6 +22,7 @@ internal sealed class GridSubmission
     public int Count { get; }
     public int Cores { get; }
     public TimeSpan? TimeLimit { get; }
+    public int? MemoryMegabytes { get; }
     public string Name { get; }
     public int? MaxActive { get; }
 
@@ -64,7 +66,10 @@ internal abstract class Scheduler
     /// <summary>Submits the array; the job id, or null with the command's output when it was refused.</summary>
     public async Task<(string? Id, SchedulerCommand.Output Output)> SubmitAsync(GridSubmission submission, CancellationToken cancellationToken)
     {
-        var arguments = SubmitArguments(submission).Concat(new[] { submission.Launcher, submission.Directory });
+        var own = SubmitArguments(submission);
+        var program = ProgramArguments;
+        var arguments = own.Take(own.Count - program).Concat(Options.SchedulerArguments).Concat(own.Skip(own.Count - program))
+            .Concat(new[] { submission.Launcher, submission.Directory });
         var output = await Command.RunAsync(SubmitCommand, arguments, cancellationToken).ConfigureAwait(false);
         var id = SubmittedId(output.StandardOutput.Trim());
         return (output.ExitCode == 0 && ParseInt(id) is not null ? id : null, output);
@@ -75,6 +80,9 @@ internal abstract class Scheduler
 
     /// <summary>The submit command's options for the array (ending with the program that runs the launcher, if any); the launcher and its directory follow them.</summary>
     protected abstract List<string> SubmitArguments(GridSubmission submission);
+
+    /// <summary>How many of <see cref="SubmitArguments"/>' last arguments name the program (SGE's <c>-b y ... /bin/bash</c>): the user's options go before them.</summary>
+    protected virtual int ProgramArguments => 0;
 
     /// <summary>The job id in what the submit command printed.</summary>
     protected abstract string SubmittedId(string printed);

@@ -42,6 +42,13 @@ internal sealed class SgeScheduler : Scheduler
             arguments.AddRange(new[] { "-l", "h_rt=" + Seconds(seconds) });
         }
 
+        if (submission.MemoryMegabytes is { } megabytes)
+        {
+            // SGE counts memory per slot: a job of n cores gets n times the value.
+            var perSlot = (megabytes + submission.Cores - 1) / submission.Cores;
+            arguments.AddRange(new[] { "-l", Options.SgeMemoryResource + "=" + perSlot.ToString(CultureInfo.InvariantCulture) + "M" });
+        }
+
         if (Options.Queue is { } queue)
         {
             arguments.AddRange(new[] { "-q", queue });
@@ -54,6 +61,8 @@ internal sealed class SgeScheduler : Scheduler
         arguments.AddRange(new[] { "-V", "-b", "y", "-shell", "no", "/bin/bash" });
         return arguments;
     }
+
+    protected override int ProgramArguments => 6;
 
     public override async Task<HashSet<string>> ActiveAsync(CancellationToken cancellationToken)
     {

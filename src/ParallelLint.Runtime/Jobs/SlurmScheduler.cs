@@ -33,6 +33,11 @@ internal sealed class SlurmScheduler : Scheduler
             arguments.AddRange(new[] { "--time", Seconds(seconds) });
         }
 
+        if (submission.MemoryMegabytes is { } megabytes)
+        {
+            arguments.Add("--mem=" + megabytes.ToString(CultureInfo.InvariantCulture) + "M");
+        }
+
         if (Options.Queue is { } partition)
         {
             arguments.AddRange(new[] { "--partition", partition });

@@ -1,0 +1,92 @@
+using ParallelLint.Runtime.Jobs;
+
+namespace ParallelLint.Runtime.Tests.Jobs;
+
+/// <summary>Memory per job and the user's own scheduler options, as the real daemons receive them.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class JobResourceTests : IDisposable
+{
+    // tail keeps a line without a newline whole: 300 MiB of zeros needs 300 MiB, 10 MiB fits in a 100 MiB limit.
+    private const string HoldInMemory = "head -c \"$1\" /dev/zero | tail > /dev/null; exit ${PIPESTATUS[1]}";
+
+    private readonly string scratch = Directory.CreateTempSubdirectory("parallellint-resources-").FullName;
+
+    public void Dispose() => Directory.Delete(scratch, recursive: true);
+
+    [SkippableFact]
+    public async Task Sge_enforces_the_memory_a_job_asks_for()
+    {
+        await using var executor = Backends.Create("sge", scratch);
+
+        var results = await executor.RunAllAsync(new[] { "10m", "300m" }.Select(size => new Job("bash", "-c", HoldInMemory, "bash", size) { MemoryMegabytes = 100, Name = "mem" + size }));
+
+        Assert.Equal(JobState.Succeeded, results[0].State);
+        Assert.Equal((JobState.Failed, 1), (results[1].State, results[1].ExitCode));
+        Assert.Contains("memory exhausted", File.ReadAllText(results[1].StandardErrorPath));
+    }
+
+    [SkippableFact]
+    public async Task Sge_asks_for_memory_per_slot()
+    {
+        await using var executor = Backends.Create("sge", scratch);
+
+        var result = await executor.RunAsync(new Job("bash", "-c", "ulimit -v") { MemoryMegabytes = 301, Cores = 2 });
+
+        // 301 MiB over 2 slots: 151 MiB each, and the job's limit is the sum, in KiB.
+        Assert.Equal(JobState.Succeeded, result.State);
+        Assert.Equal((2 * 151 * 1024).ToString(), File.ReadAllText(result.StandardOutputPath).Trim());
+    }
+
+    [SkippableFact]
+    public async Task Slurm_is_given_the_memory_a_job_asks_for()
+    {
+        await using var executor = Backends.Create("slurm", scratch);
+
+        var name = JobFitTests.UniqueName();
+        var result = await executor.RunAsync(new Job("true") { MemoryMegabytes = 100, Name = name });
+
+        Assert.Equal(JobState.Succeeded, result.State);
+
+        // The executor knew from the job's marker; slurmdbd records the job a moment later.
+        var requested = "";
+        for (var wait = 0; wait < 60 && requested.Length == 0; wait++)
+        {
+            await Task.Delay(wait == 0 ? 0 : 500);
+            requested = JobFitTests.Run("sacct", "-n", "-X", "-P", "-S", "now-1hour", "--name", name, "-o", "ReqMem").Trim();
+        }
+
+        Assert.Equal("100M", requested);
+    }
+
+    [SkippableTheory]
+    [InlineData("sge", "-v")]
+    [InlineData("slurm", "--export=ALL,")]
+    public async Task Scheduler_arguments_reach_the_scheduler_unchanged(string backend, string option)
+    {
+        const string Value = "a b;$(echo injected)'\"";
+        var options = new JobExecutorOptions();
+        if (option.EndsWith(','))
+        {
+            options.SchedulerArguments.Add(option + "PL_EXTRA=" + Value);
+        }
+        else
+        {
+            options.SchedulerArguments.Add(option);
+            options.SchedulerArguments.Add("PL_EXTRA=" + Value);
+        }
+
+        await using var executor = Backends.Create(backend, scratch, options);
+
+        var result = await executor.RunAsync(new Job("sh", "-c", "printf %s \"$PL_EXTRA\""));
+
+        Assert.Equal(JobState.Succeeded, result.State);
+        Assert.Equal(Value, File.ReadAllText(result.StandardOutputPath));
+    }
+
+    [Fact]
+    public void A_memory_limit_of_nothing_is_refused()
+    {
+        Assert.Equal("MemoryMegabytes", Assert.Throws<ArgumentOutOfRangeException>(() => new Job("true") { MemoryMegabytes = 0 }).ParamName);
+        Assert.Null(new Job("true") { MemoryMegabytes = null }.MemoryMegabytes);
+    }
+}
