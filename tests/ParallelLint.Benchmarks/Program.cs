@@ -7,6 +7,12 @@ if (args is ["--telemetry", .. var sizes])
     return;
 }
 
+if (args is ["--real", _, ..])
+{
+    await RealCode.Report(args[1..]);
+    return;
+}
+
 if (args is ["--shares", .. var shares])
 {
     await AnalyzerShares.Report(shares.Length > 0 ? int.Parse(shares[0]) : 50_000, shares.Length > 1 ? int.Parse(shares[1]) : 5, shares.Skip(2).ToArray());
