@@ -62,7 +62,7 @@ internal sealed class LiveProgress(int workers, bool quiet) : IProgress<JobStatu
 
     private string Line()
     {
-        var done = last is null ? 0 : last.Succeeded + last.Failed;
+        var done = last?.Ended ?? 0;
         var slots = last?.SlotsTotal is int total ? $"{last.SlotsUsed ?? 0}/{total}" : "?";
         return $"    {workers} worker(s): data sent {sent}/{workers}, queued {last?.Queued ?? 0}, running {last?.Running ?? 0}, done {done}, slots used {slots}";
     }

@@ -19,7 +19,10 @@ public sealed class JobStatus
         Queued = jobs.Count(job => job.State == JobState.Queued);
         Running = jobs.Count(job => job.State == JobState.Running);
         Succeeded = jobs.Count(job => job.State == JobState.Succeeded);
-        Failed = jobs.Count - Queued - Running - Succeeded;
+        Failed = jobs.Count(job => job.State == JobState.Failed);
+        TimedOut = jobs.Count(job => job.State == JobState.TimedOut);
+        Cancelled = jobs.Count(job => job.State == JobState.Cancelled);
+        Lost = jobs.Count(job => job.State == JobState.Lost);
         rows = jobs.Select(job => (job.Id, job.Job.DisplayName, job.State, job.Host)).ToArray();
     }
 
@@ -44,8 +47,20 @@ public sealed class JobStatus
     /// <summary>Jobs that succeeded.</summary>
     public int Succeeded { get; }
 
-    /// <summary>Jobs that ended in any other final state.</summary>
+    /// <summary>Jobs whose program failed: a non-zero exit, a signal, or a program that could not start (<see cref="JobState.Failed"/>).</summary>
     public int Failed { get; }
+
+    /// <summary>Jobs stopped at their time limit (<see cref="JobState.TimedOut"/>).</summary>
+    public int TimedOut { get; }
+
+    /// <summary>Jobs stopped because their run was cancelled or the executor disposed (<see cref="JobState.Cancelled"/>).</summary>
+    public int Cancelled { get; }
+
+    /// <summary>Jobs gone from the scheduler with no record of how they ended (<see cref="JobState.Lost"/>).</summary>
+    public int Lost { get; }
+
+    /// <summary>Jobs in a final state, whichever: <see cref="Succeeded"/>, <see cref="Failed"/>, <see cref="TimedOut"/>, <see cref="Cancelled"/> and <see cref="Lost"/>.</summary>
+    public int Ended => Succeeded + Failed + TimedOut + Cancelled + Lost;
 
     /// <inheritdoc/>
     public override string ToString()
@@ -53,6 +68,16 @@ public sealed class JobStatus
         var text = new StringBuilder();
         text.Append(FormattableString.Invariant($"{Backend}: slots {Format(SlotsUsed)}/{Format(SlotsTotal)} used; "))
             .Append(FormattableString.Invariant($"jobs {Queued} queued, {Running} running, {Succeeded} done, {Failed} failed"));
+
+        // The rarer ends only when they happened, so the usual line stays as short as qstat's summary.
+        foreach (var (count, what) in new[] { (TimedOut, "timed out"), (Cancelled, "cancelled"), (Lost, "lost") })
+        {
+            if (count > 0)
+            {
+                text.Append(FormattableString.Invariant($", {count} {what}"));
+            }
+        }
+
         foreach (var (id, name, state, host) in rows)
         {
             text.AppendLine().Append(FormattableString.Invariant($"  {id ?? "-",-10} {name,-24} {state,-9} {host ?? ""}"));

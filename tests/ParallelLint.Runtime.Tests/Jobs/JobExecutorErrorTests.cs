@@ -118,6 +118,20 @@ public sealed class JobExecutorErrorTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task The_status_counts_each_end_by_its_own_name()
+    {
+        await using var executor = JobExecutor.Local(new JobExecutorOptions { Slots = 4, WorkDirectory = scratch });
+        await executor.RunAllAsync(new[] { new Job("true"), new Job("false"), new Job("sleep", "30") { TimeLimit = TimeSpan.FromMilliseconds(300) } });
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+        await Assert.ThrowsAsync<JobsCancelledException>(() => executor.RunAllAsync(new[] { new Job("sleep", "30"), new Job("sleep", "30") }, cancel.Token));
+
+        var status = executor.Status();
+
+        Assert.Equal((1, 1, 1, 2, 0, 5), (status.Succeeded, status.Failed, status.TimedOut, status.Cancelled, status.Lost, status.Ended));
+        Assert.StartsWith("local: slots 0/4 used; jobs 0 queued, 0 running, 1 done, 1 failed, 1 timed out, 2 cancelled\n", status.ToString().ReplaceLineEndings("\n"));
+    }
+
     /// <summary>A stand-in for a scheduler command that always fails with <paramref name="message"/>; returns the file logging its calls.</summary>
     private string FakeScheduler(string command, string message)
     {
