@@ -16,14 +16,15 @@ public sealed class JobStatus
         Jobs = jobs;
 
         // Counted and copied now: the results go on changing after the snapshot.
-        Queued = jobs.Count(job => job.State == JobState.Queued);
-        Running = jobs.Count(job => job.State == JobState.Running);
-        Succeeded = jobs.Count(job => job.State == JobState.Succeeded);
-        Failed = jobs.Count(job => job.State == JobState.Failed);
-        TimedOut = jobs.Count(job => job.State == JobState.TimedOut);
-        Cancelled = jobs.Count(job => job.State == JobState.Cancelled);
-        Lost = jobs.Count(job => job.State == JobState.Lost);
         rows = jobs.Select(job => (job.Id, job.Job.DisplayName, job.State, job.Host)).ToArray();
+        int Count(JobState state) => rows.Count(row => row.State == state);
+        Queued = Count(JobState.Queued);
+        Running = Count(JobState.Running);
+        Succeeded = Count(JobState.Succeeded);
+        Failed = Count(JobState.Failed);
+        TimedOut = Count(JobState.TimedOut);
+        Cancelled = Count(JobState.Cancelled);
+        Lost = Count(JobState.Lost);
     }
 
     /// <summary><c>local</c>, <c>sge</c> or <c>slurm</c>.</summary>

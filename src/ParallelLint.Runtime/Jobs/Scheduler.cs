@@ -66,9 +66,8 @@ internal abstract class Scheduler
     /// <summary>Submits the array; the job id, or null with the command's output when it was refused.</summary>
     public async Task<(string? Id, SchedulerCommand.Output Output)> SubmitAsync(GridSubmission submission, CancellationToken cancellationToken)
     {
-        var own = SubmitArguments(submission);
-        var program = ProgramArguments;
-        var arguments = own.Take(own.Count - program).Concat(Options.SchedulerArguments).Concat(own.Skip(own.Count - program))
+        // The user's options after the executor's, so theirs win where the scheduler takes the last; the program ends the line.
+        var arguments = SubmitArguments(submission).Concat(Options.SchedulerArguments).Concat(LauncherProgram)
             .Concat(new[] { submission.Launcher, submission.Directory });
         var output = await Command.RunAsync(SubmitCommand, arguments, cancellationToken).ConfigureAwait(false);
         var id = SubmittedId(output.StandardOutput.Trim());
@@ -78,11 +77,11 @@ internal abstract class Scheduler
     /// <summary><c>qsub</c>, <c>sbatch</c>.</summary>
     protected abstract string SubmitCommand { get; }
 
-    /// <summary>The submit command's options for the array (ending with the program that runs the launcher, if any); the launcher and its directory follow them.</summary>
+    /// <summary>The submit command's options for the array; the user's options, <see cref="LauncherProgram"/>, the launcher and its directory follow them.</summary>
     protected abstract List<string> SubmitArguments(GridSubmission submission);
 
-    /// <summary>How many of <see cref="SubmitArguments"/>' last arguments name the program (SGE's <c>-b y ... /bin/bash</c>): the user's options go before them.</summary>
-    protected virtual int ProgramArguments => 0;
+    /// <summary>The program that runs the launcher script, when the scheduler does not run it itself (SGE's <c>/bin/bash</c>).</summary>
+    protected virtual IEnumerable<string> LauncherProgram => Enumerable.Empty<string>();
 
     /// <summary>The job id in what the submit command printed.</summary>
     protected abstract string SubmittedId(string printed);

@@ -58,11 +58,11 @@ internal sealed class SgeScheduler : Scheduler
         // started by a login shell, which runs the user's profile first (a slow or waiting profile, e.g. a pyenv
         // rehash behind a stale lock, then delays every task). -V gives the task the parent's environment instead,
         // as Slurm and the local backend do; the launcher adds the job's own variables.
-        arguments.AddRange(new[] { "-V", "-b", "y", "-shell", "no", "/bin/bash" });
+        arguments.AddRange(new[] { "-V", "-b", "y", "-shell", "no" });
         return arguments;
     }
 
-    protected override int ProgramArguments => 6;
+    protected override IEnumerable<string> LauncherProgram => new[] { "/bin/bash" };
 
     public override async Task<HashSet<string>> ActiveAsync(CancellationToken cancellationToken)
     {

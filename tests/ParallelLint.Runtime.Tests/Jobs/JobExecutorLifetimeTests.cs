@@ -56,7 +56,7 @@ public sealed class JobExecutorLifetimeTests : IDisposable
         var marker = Path.Combine(scratch, "started");
         var name = JobFitTests.UniqueName();
         var run = executor.RunAllAsync(Enumerable.Range(0, 2).Select(i => new Job("sh", "-c", "touch \"$1\"; exec sleep 60", "sh", marker + i) { Name = name }));
-        await WaitFor(() => File.Exists(marker + "0"));
+        await JobExecutorTests.WaitFor(() => File.Exists(marker + "0"));
 
         var clock = Stopwatch.StartNew();
         await executor.DisposeAsync();
@@ -108,14 +108,4 @@ public sealed class JobExecutorLifetimeTests : IDisposable
 
     /// <summary>The executor's work directory: the parent of the run directory that holds a job's output.</summary>
     private static string WorkDirectoryOf(JobResult result) => Path.GetDirectoryName(Path.GetDirectoryName(result.StandardOutputPath))!;
-
-    private static async Task WaitFor(Func<bool> condition)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "timed out waiting for the job to start");
-            await Task.Delay(100);
-        }
-    }
 }

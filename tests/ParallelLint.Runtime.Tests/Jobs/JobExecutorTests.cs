@@ -303,7 +303,7 @@ public sealed class JobExecutorTests : IDisposable
         return int.Parse(File.ReadAllText(path).Trim());
     }
 
-    private static async Task WaitFor(Func<bool> condition)
+    internal static async Task WaitFor(Func<bool> condition)
     {
         var clock = Stopwatch.StartNew();
         while (!condition())
