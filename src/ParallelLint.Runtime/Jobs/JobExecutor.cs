@@ -108,7 +108,17 @@ public abstract class JobExecutor : IAsyncDisposable
     /// <see cref="JobState.Cancelled"/>; the exception carries every result.
     /// </exception>
     /// <exception cref="JobSchedulerException">The scheduler is missing, down or refused the jobs; none is left submitted.</exception>
-    public async Task<IReadOnlyList<JobResult>> RunAllAsync(IEnumerable<Job> jobs, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<JobResult>> RunAllAsync(IEnumerable<Job> jobs, CancellationToken cancellationToken = default)
+    {
+        Enter();
+        var run = RunTrackedAsync(jobs, cancellationToken);
+
+        // Left once the returned task has ended: DisposeAsync then returns only after every run's call did.
+        run.ContinueWith(_ => Leave(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return run;
+    }
+
+    private async Task<IReadOnlyList<JobResult>> RunTrackedAsync(IEnumerable<Job> jobs, CancellationToken cancellationToken)
     {
         var list = jobs?.ToList() ?? throw new ArgumentException("Pass the jobs to run.", nameof(jobs));
         if (list.Any(job => job is null))
@@ -116,19 +126,6 @@ public abstract class JobExecutor : IAsyncDisposable
             throw new ArgumentException("A job is null.", nameof(jobs));
         }
 
-        Enter();
-        try
-        {
-            return await RunTrackedAsync(list, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            Leave();
-        }
-    }
-
-    private async Task<IReadOnlyList<JobResult>> RunTrackedAsync(List<Job> list, CancellationToken cancellationToken)
-    {
         await RefuseWhatCannotFitAsync(list, cancellationToken).ConfigureAwait(false);
 
         // Unique even when several executors (or processes) share a work directory: stale markers must never be read.

@@ -55,7 +55,9 @@ public sealed class JobExecutorLifetimeTests : IDisposable
         var executor = Backends.Create(backend, Path.Combine(scratch, "work"), new JobExecutorOptions { MaxActive = 1 });
         var marker = Path.Combine(scratch, "started");
         var name = JobFitTests.UniqueName();
-        var run = executor.RunAllAsync(Enumerable.Range(0, 2).Select(i => new Job("sh", "-c", "touch \"$1\"; exec sleep 60", "sh", marker + i) { Name = name }));
+
+        // sleep 61, not 60: test classes run side by side, and others look for their own "sleep 60" in ps.
+        var run = executor.RunAllAsync(Enumerable.Range(0, 2).Select(i => new Job("sh", "-c", "touch \"$1\"; exec sleep 61", "sh", marker + i) { Name = name }));
         await JobExecutorTests.WaitFor(() => File.Exists(marker + "0"));
 
         var clock = Stopwatch.StartNew();
