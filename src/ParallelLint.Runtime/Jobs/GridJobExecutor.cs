@@ -17,7 +17,6 @@ internal sealed class GridJobExecutor : JobExecutor
     private readonly Scheduler scheduler;
     private (int Total, int Used)? slots;
     private SlotLimit? limit;
-    private int submissions;
 
     public GridJobExecutor(Scheduler scheduler, JobExecutorOptions? options)
         : base(scheduler.Name, options) => this.scheduler = scheduler;
@@ -28,23 +27,111 @@ internal sealed class GridJobExecutor : JobExecutor
     private protected override async Task<SlotLimit?> LargestJobAsync(CancellationToken cancellationToken) =>
         limit ??= await scheduler.LargestJobAsync(cancellationToken).ConfigureAwait(false);
 
-    private protected override async Task RunCoreAsync(IReadOnlyList<JobResult> results, string directory, CancellationToken cancellationToken)
+    private protected override async Task RunCoreAsync(IReadOnlyList<JobResult> results, RunRegistry registry, CancellationToken cancellationToken)
     {
-        var launcher = Path.Combine(directory, "launch.sh");
-        PrivateFiles.WriteAllBytes(launcher, new UTF8Encoding(false).GetBytes(Launcher.Replace("\r", "")));
+        var launcher = WriteLauncher(registry.Directory);
         var tasks = new List<GridTask>();
         var submitted = new Submitted();
         using var exit = ExitCleanup.Register(why => CancelAtExit(submitted, tasks, why));
         try
         {
-            await SubmitAsync(results.Select(result => (result, 1)).ToList(), directory, launcher, tasks, submitted, cancellationToken).ConfigureAwait(false);
-            await PollAsync(tasks, directory, launcher, submitted, cancellationToken).ConfigureAwait(false);
+            var fresh = new List<(JobResult Result, int Attempt)>();
+            var unanswered = new Dictionary<SubmissionRecord, List<JobResult>>();
+            foreach (var result in results)
+            {
+                if (registry.SubmissionOf(result.Index) is not { } record)
+                {
+                    fresh.Add((result, result.Attempts + 1));
+                }
+                else if (record.Id is { } id)
+                {
+                    // Submitted by a process that died: watched again from where it is (its markers tell).
+                    Track(result, Submission(registry, record, launcher), id, IndexOf(record, result) + 1, record.Attempt, tasks, submitted);
+                    lock (submitted)
+                    {
+                        submitted.Ids.Add(id);
+                    }
+                }
+                else if (unanswered.TryGetValue(record, out var members))
+                {
+                    members.Add(result);
+                }
+                else
+                {
+                    unanswered[record] = new List<JobResult> { result };
+                }
+            }
+
+            foreach (var pair in unanswered)
+            {
+                // The process died while the scheduler took the array: it may have been queued. Submitted again from the
+                // same folder, each task runs once all the same, because the launcher claims its task before it runs it.
+                var submission = Submission(registry, pair.Key, launcher);
+                var id = await SubmitWithRetriesAsync(submission, submitted, cancellationToken).ConfigureAwait(false);
+                registry.Submitted(pair.Key.Number, id);
+                foreach (var result in pair.Value)
+                {
+                    Track(result, submission, id, IndexOf(pair.Key, result) + 1, pair.Key.Attempt, tasks, submitted);
+                }
+            }
+
+            await SubmitAsync(fresh, registry, launcher, tasks, submitted, cancellationToken).ConfigureAwait(false);
+            await PollAsync(tasks, registry, launcher, submitted, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is OperationCanceledException or JobSchedulerException or IOException)
         {
             // Nothing stays queued or running behind a cancelled or failed run.
             await CancelAsync(tasks).ConfigureAwait(false);
             throw;
+        }
+    }
+
+    private static int IndexOf(SubmissionRecord record, JobResult result) => record.Jobs.ToList().IndexOf(result.Index);
+
+    /// <summary>The launcher in the run's directory: replaced by renaming, never rewritten under a task that runs it.</summary>
+    private static string WriteLauncher(string directory)
+    {
+        var path = Path.Combine(directory, "launch.sh");
+        var content = new UTF8Encoding(false).GetBytes(Launcher.Replace("\r", ""));
+        if (File.Exists(path) && File.ReadAllBytes(path).SequenceEqual(content))
+        {
+            return path;
+        }
+
+        var temporary = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
+        PrivateFiles.WriteAllBytes(temporary, content);
+        if (File.Exists(path))
+        {
+            File.Replace(temporary, path, null);
+        }
+        else
+        {
+            File.Move(temporary, path);
+        }
+
+        return path;
+    }
+
+    /// <summary>A submission of the journal, as it was made: its folder, and what its jobs ask for.</summary>
+    private GridSubmission Submission(RunRegistry registry, SubmissionRecord record, string launcher)
+    {
+        var job = registry.Jobs[record.Jobs[0]];
+        return new GridSubmission(Path.Combine(registry.Directory, record.Folder), launcher, record.Jobs.Count, job.Cores, job.TimeLimit, job.MemoryMegabytes, job.DisplayName, Options.MaxActive);
+    }
+
+    private void Track(JobResult result, GridSubmission submission, string id, int number, int attempt, List<GridTask> tasks, Submitted submitted)
+    {
+        var task = new GridTask(result, submission, id, number, attempt);
+        result.Attempts = attempt;
+        result.Id = scheduler.TaskId(id, number);
+        result.StandardOutputPath = task.File("out");
+        result.StandardErrorPath = task.File("err");
+        result.Started = result.Ended = null;
+        result.Host = null;
+        result.ExitCode = null;
+        lock (submitted)
+        {
+            tasks.Add(task);
         }
     }
 
@@ -77,35 +164,27 @@ internal sealed class GridJobExecutor : JobExecutor
         }
     }
 
-    private async Task SubmitAsync(List<(JobResult Result, int Attempt)> jobs, string directory, string launcher, List<GridTask> tasks, Submitted submitted, CancellationToken cancellationToken)
+    private async Task SubmitAsync(List<(JobResult Result, int Attempt)> jobs, RunRegistry registry, string launcher, List<GridTask> tasks, Submitted submitted, CancellationToken cancellationToken)
     {
         foreach (var group in jobs.GroupBy(job => (job.Result.Job.Cores, job.Result.Job.TimeLimit, job.Result.Job.MemoryMegabytes, job.Attempt)))
         {
             var members = group.ToList();
             var attempt = group.Key.Attempt;
-            var folder = PrivateFiles.CreateDirectory(Path.Combine(directory, "submission-" + Interlocked.Increment(ref submissions).ToString(CultureInfo.InvariantCulture)));
+            var number = registry.NextSubmission();
+            var folder = PrivateFiles.CreateDirectory(Path.Combine(registry.Directory, "submission-" + number.ToString(CultureInfo.InvariantCulture)));
             for (var i = 0; i < members.Count; i++)
             {
                 WriteTask(folder, i + 1, members[i].Result.Job);
             }
 
+            // Journalled once its task files are complete and before the scheduler has it: a kill now is resumed from the folder.
+            registry.Submitting(number, attempt, members.Select(member => member.Result.Index).ToList());
             var submission = new GridSubmission(folder, launcher, members.Count, group.Key.Cores, group.Key.TimeLimit, group.Key.MemoryMegabytes, members[0].Result.Job.DisplayName, Options.MaxActive);
             var id = await SubmitWithRetriesAsync(submission, submitted, cancellationToken).ConfigureAwait(false);
+            registry.Submitted(number, id);
             for (var i = 0; i < members.Count; i++)
             {
-                var result = members[i].Result;
-                var task = new GridTask(result, submission, id, i + 1, attempt);
-                result.Attempts = attempt;
-                result.Id = scheduler.TaskId(id, i + 1);
-                result.StandardOutputPath = task.File("out");
-                result.StandardErrorPath = task.File("err");
-                result.Started = result.Ended = null;
-                result.Host = null;
-                result.ExitCode = null;
-                lock (submitted)
-                {
-                    tasks.Add(task);
-                }
+                Track(members[i].Result, submission, id, i + 1, attempt, tasks, submitted);
             }
         }
     }
@@ -164,7 +243,7 @@ internal sealed class GridJobExecutor : JobExecutor
         }
     }
 
-    private async Task PollAsync(List<GridTask> tasks, string directory, string launcher, Submitted submitted, CancellationToken cancellationToken)
+    private async Task PollAsync(List<GridTask> tasks, RunRegistry registry, string launcher, Submitted submitted, CancellationToken cancellationToken)
     {
         var interval = Options.PollInterval;
         DateTimeOffset? unreachableSince = null;
@@ -187,7 +266,7 @@ internal sealed class GridJobExecutor : JobExecutor
                     active = new HashSet<string>(open.Select(task => task.JobId));
                 }
 
-                changed |= await SettleGoneAsync(open.Where(task => !active.Contains(task.JobId)).ToList(), cancellationToken).ConfigureAwait(false);
+                changed |= await SettleGoneAsync(open.Where(task => !active.Contains(task.JobId)).ToList(), active, cancellationToken).ConfigureAwait(false);
             }
 
             var retries = tasks.Where(task => task.AwaitsRetry).ToList();
@@ -202,7 +281,7 @@ internal sealed class GridJobExecutor : JobExecutor
 
             if (retries.Count > 0)
             {
-                await SubmitAsync(retries.Select(task => (task.Result, task.Attempt + 1)).ToList(), directory, launcher, tasks, submitted, cancellationToken).ConfigureAwait(false);
+                await SubmitAsync(retries.Select(task => (task.Result, task.Attempt + 1)).ToList(), registry, launcher, tasks, submitted, cancellationToken).ConfigureAwait(false);
             }
 
             if (tasks.All(task => task.Done))
@@ -230,6 +309,13 @@ internal sealed class GridJobExecutor : JobExecutor
                 var result = task.Result;
                 if (result.State == JobState.Queued && present.Contains(task.FileName("start")) && ReadMarker(task.File("start")) is { } start)
                 {
+                    if (start.JobId is { Length: > 0 } runner && runner != task.JobId)
+                    {
+                        // Another array of the same folder claimed the task first: that one's state is the task's.
+                        task.JobId = runner;
+                        result.Id = scheduler.TaskId(runner, task.Number);
+                    }
+
                     result.Host = start.First;
                     result.Started = start.Time;
                     Transition(result, JobState.Running);
@@ -262,10 +348,11 @@ internal sealed class GridJobExecutor : JobExecutor
     }
 
     /// <summary>Tasks whose job left the queue: a late marker, else accounting, else lost once that has lasted a while.</summary>
-    private async Task<bool> SettleGoneAsync(List<GridTask> gone, CancellationToken cancellationToken)
+    private async Task<bool> SettleGoneAsync(List<GridTask> gone, HashSet<string> active, CancellationToken cancellationToken)
     {
+        // A marker may name the array that really runs the task (see RunCoreAsync): that one may still be queued.
         var changed = ReadMarkers(gone);
-        foreach (var job in gone.Where(task => !task.Done).GroupBy(task => task.JobId))
+        foreach (var job in gone.Where(task => !task.Done && !active.Contains(task.JobId)).GroupBy(task => task.JobId))
         {
             var records = await scheduler.AccountingAsync(job.Key, cancellationToken).ConfigureAwait(false);
             foreach (var task in job)
@@ -387,7 +474,7 @@ internal sealed class GridJobExecutor : JobExecutor
         PrivateFiles.WriteAllBytes(stem + ".env", utf8.GetBytes(string.Concat(job.ChildEnvironment().Select(pair => pair.Key + "=" + pair.Value + "\0"))));
     }
 
-    private static (string First, DateTimeOffset Time)? ReadMarker(string path)
+    private static (string First, DateTimeOffset Time, string? JobId)? ReadMarker(string path)
     {
         string text;
         try
@@ -400,8 +487,8 @@ internal sealed class GridJobExecutor : JobExecutor
         }
 
         var parts = text.Split(' ');
-        return parts.Length == 2 && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
-            ? (parts[0], DateTimeOffset.FromUnixTimeMilliseconds((long)(seconds * 1000)).ToLocalTime())
+        return parts.Length is 2 or 3 && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
+            ? (parts[0], DateTimeOffset.FromUnixTimeMilliseconds((long)(seconds * 1000)).ToLocalTime(), parts.Length == 3 ? parts[2] : null)
             : null;
     }
 
@@ -419,7 +506,14 @@ internal sealed class GridJobExecutor : JobExecutor
         [[ $task =~ ^[0-9]+$ ]] || task=1
         mapfile -d '' -t spec < "$dir/$task.args" || exit 120
         while IFS= read -r -d '' pair; do export "$pair"; done < "$dir/$task.env"
-        printf '%s %s\n' "$(hostname)" "$(date +%s.%N)" > "$dir/$task.start.tmp" && mv -f "$dir/$task.start.tmp" "$dir/$task.start"
+        if [ -n "${SGE_TASK_ID:-}" ]; then array=${JOB_ID:-}; else array=${SLURM_ARRAY_JOB_ID:-}; fi
+        # The start marker is the task's claim, linked in whole: a task submitted twice (its parent died while the
+        # scheduler took it) runs once, and the marker names the array that runs it.
+        mine="$dir/$task.start.$(hostname).$$"
+        printf '%s %s %s\n' "$(hostname)" "$(date +%s.%N)" "$array" > "$mine" || exit 121
+        ln "$mine" "$dir/$task.start" 2> /dev/null; claimed=$?
+        rm -f "$mine"
+        [ "$claimed" = 0 ] || exit 0
         if cd -- "${spec[1]}"; then
           if [ -n "${spec[0]}" ]; then
             timeout --kill-after=5 "${spec[0]}" "${spec[@]:2}" < /dev/null > "$dir/$task.out" 2> "$dir/$task.err"
@@ -456,7 +550,8 @@ internal sealed class GridJobExecutor : JobExecutor
 
         public JobResult Result { get; }
         public GridSubmission Submission { get; }
-        public string JobId { get; }
+        /// <summary>The array that runs the task: the one submitted for it, or one that claimed it first.</summary>
+        public string JobId { get; set; }
         public int Number { get; }
         public int Attempt { get; }
         /// <summary>This attempt has ended (<see cref="Outcome"/>); the job itself may still await a retry.</summary>

@@ -159,6 +159,12 @@ public sealed class JobResult
     /// <summary>Why the job failed, was lost or could not start, or why an earlier attempt of a retried job did, in words.</summary>
     public string? Detail { get; internal set; }
 
+    /// <summary>The job's place in its run.</summary>
+    internal int Index { get; set; }
+
+    /// <summary>The run's registry, told of the job's end; null once the job was final when the run began.</summary>
+    internal RunRegistry? Registry { get; set; }
+
     /// <summary>An exit code in words: <c>exit code 137 (killed by signal 9)</c> on Unix.</summary>
     internal static string DescribeExit(int code) =>
         code > 128 && code < 160 && !System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Windows)

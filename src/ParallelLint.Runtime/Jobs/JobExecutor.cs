@@ -97,6 +97,7 @@ public abstract class JobExecutor : IAsyncDisposable
     }
 
     /// <summary>Runs every job, at most as many at once as the slots allow, and returns their results in the jobs' order.</summary>
+    /// <remarks>The run keeps its files and its registry in a new folder of the work directory; to attach to it or resume it later, name one with <see cref="ResumeAsync"/>.</remarks>
     /// <exception cref="ArgumentException"><paramref name="jobs"/> is null or holds a null job.</exception>
     /// <exception cref="JobDoesNotFitException">
     /// A job needs more cores than the backend gives one job (locally the executor's slots, on SGE its parallel
@@ -108,59 +109,133 @@ public abstract class JobExecutor : IAsyncDisposable
     /// <see cref="JobState.Cancelled"/>; the exception carries every result.
     /// </exception>
     /// <exception cref="JobSchedulerException">The scheduler is missing, down or refused the jobs; none is left submitted.</exception>
-    public Task<IReadOnlyList<JobResult>> RunAllAsync(IEnumerable<Job> jobs, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<JobResult>> RunAllAsync(IEnumerable<Job> jobs, CancellationToken cancellationToken = default) =>
+        Track(() => RunTrackedAsync(Validate(jobs), runDirectory: null, isResume: true, cancellationToken));
+
+    /// <summary>
+    /// Runs every job as a durable run kept in <paramref name="runDirectory"/>, or resumes the run of the same jobs
+    /// that directory already holds: jobs that succeeded there are not run again, jobs still queued or running
+    /// (their submitting process died) are waited for rather than started twice, and the others run again. Calling
+    /// it again after a crash, a kill or a failure goes on where the run stopped.
+    /// </summary>
+    /// <remarks>
+    /// The directory holds the run's registry (<c>jobs</c>, <c>journal</c>), its jobs' output files and, on a grid,
+    /// its task files: on a grid it must be on a filesystem the execution hosts share. While a process watches the run
+    /// it holds <c>run.lock</c>, so two processes never run the same jobs. <see cref="AttachAsync"/> collects a run
+    /// without starting again what ended badly. Local jobs of a durable run are started through <c>/bin/sh</c>,
+    /// which writes their exit code beside their output, so that they go on and report when their parent dies
+    /// (on Windows they end with it).
+    /// </remarks>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="jobs"/> is null or holds a null job, <paramref name="runDirectory"/> is empty, or it holds a
+    /// run of other jobs or of another backend.
+    /// </exception>
+    /// <exception cref="IOException">Another process is watching the run in <paramref name="runDirectory"/>.</exception>
+    /// <exception cref="JobDoesNotFitException">A job needs more cores than the backend gives a job; nothing was started.</exception>
+    /// <exception cref="JobsCancelledException"><paramref name="cancellationToken"/> was cancelled; nothing is left running.</exception>
+    /// <exception cref="JobSchedulerException">The scheduler is missing, down or refused the jobs.</exception>
+    public Task<IReadOnlyList<JobResult>> ResumeAsync(string runDirectory, IEnumerable<Job> jobs, CancellationToken cancellationToken = default) =>
+        Track(() => RunTrackedAsync(Validate(jobs), RunDirectory(runDirectory), isResume: true, cancellationToken));
+
+    /// <summary>
+    /// Attaches to the durable run in <paramref name="runDirectory"/> (see <see cref="ResumeAsync"/>),
+    /// typically one whose submitting process died: collects every job that ended while nobody watched, waits for
+    /// the ones still queued or running, submits the ones the dead process had not yet, and returns every job's
+    /// result in the run's order. A job that had ended keeps its end, whatever it was; nothing runs twice.
+    /// </summary>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="runDirectory"/> is empty, holds no run, or holds another backend's run (attach with that backend's executor).
+    /// </exception>
+    /// <exception cref="IOException">Another process is watching the run.</exception>
+    /// <exception cref="JobsCancelledException"><paramref name="cancellationToken"/> was cancelled; nothing is left running.</exception>
+    /// <exception cref="JobSchedulerException">The scheduler is missing, down or refused the jobs.</exception>
+    public Task<IReadOnlyList<JobResult>> AttachAsync(string runDirectory, CancellationToken cancellationToken = default) =>
+        Track(() => RunTrackedAsync(jobs: null, RunDirectory(runDirectory), isResume: false, cancellationToken));
+
+    private Task<IReadOnlyList<JobResult>> Track(Func<Task<IReadOnlyList<JobResult>>> start)
     {
         Enter();
-        var run = RunTrackedAsync(jobs, cancellationToken);
+        Task<IReadOnlyList<JobResult>> run;
+        try
+        {
+            run = start();
+        }
+        catch (Exception e)
+        {
+            run = Task.FromException<IReadOnlyList<JobResult>>(e);
+        }
 
         // Left once the returned task has ended: DisposeAsync then returns only after every run's call did.
         run.ContinueWith(_ => Leave(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         return run;
     }
 
-    private async Task<IReadOnlyList<JobResult>> RunTrackedAsync(IEnumerable<Job> jobs, CancellationToken cancellationToken)
+    private static List<Job> Validate(IEnumerable<Job> jobs)
     {
-        var list = jobs?.ToList() ?? throw new ArgumentException("Pass the jobs to run.", nameof(jobs));
-        if (list.Any(job => job is null))
+        var list = jobs?.ToList() ?? throw new ArgumentNullException(nameof(jobs), "Pass the jobs to run.");
+        return list.Any(job => job is null) ? throw new ArgumentException("A job is null.", nameof(jobs)) : list;
+    }
+
+    private static string RunDirectory(string runDirectory) =>
+        string.IsNullOrWhiteSpace(runDirectory) ? throw new ArgumentException("Name the run's directory.", nameof(runDirectory)) : Path.GetFullPath(runDirectory);
+
+    private async Task<IReadOnlyList<JobResult>> RunTrackedAsync(List<Job>? jobs, string? runDirectory, bool isResume, CancellationToken cancellationToken)
+    {
+        if (jobs is not null)
         {
-            throw new ArgumentException("A job is null.", nameof(jobs));
+            await RefuseWhatCannotFitAsync(jobs, cancellationToken).ConfigureAwait(false);
         }
 
-        await RefuseWhatCannotFitAsync(list, cancellationToken).ConfigureAwait(false);
-
         // Unique even when several executors (or processes) share a work directory: stale markers must never be read.
-        var directory = PrivateFiles.CreateDirectory(Path.Combine(
+        var directory = runDirectory ?? Path.Combine(
             WorkDirectory(),
-            FormattableString.Invariant($"run-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Interlocked.Increment(ref runs)}-{Guid.NewGuid().ToString("N").Substring(0, 8)}")));
-        var results = list.Select((job, i) =>
+            FormattableString.Invariant($"run-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Interlocked.Increment(ref runs)}-{Guid.NewGuid().ToString("N").Substring(0, 8)}"));
+        using var registry = RunRegistry.Open(directory, Backend, jobs);
+        registry.IsNamed = runDirectory is not null;
+        if (jobs is null)
         {
-            var stem = Path.Combine(directory, FileStem(i, job));
-            return new JobResult(job, stem + ".out", stem + ".err");
+            await RefuseWhatCannotFitAsync(registry.Jobs.ToList(), cancellationToken).ConfigureAwait(false);
+        }
+
+        var results = registry.Jobs.Select((job, i) =>
+        {
+            var stem = Path.Combine(registry.Directory, FileStem(i, job));
+            var result = new JobResult(job, stem + ".out", stem + ".err") { Index = i, Attempts = registry.AttemptsOf(i) };
+
+            // What ended before stays ended, but for a resume of what did not succeed.
+            if (registry.EndOf(i) is { } end && (!isResume || end.State == JobState.Succeeded))
+            {
+                end.Restore(result);
+            }
+
+            return result;
         }).ToList();
         lock (gate)
         {
             this.jobs.AddRange(results);
         }
 
-        foreach (var result in results)
+        foreach (var result in results.Where(result => !IsFinal(result.State)))
         {
             JobMetrics.Move(Backend, null, JobState.Queued);
+            result.Registry = registry;
         }
 
         Report();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, disposal.Token);
+        var open = results.Where(result => !IsFinal(result.State)).ToList();
         try
         {
-            await RunCoreAsync(results, directory, stop.Token).ConfigureAwait(false);
+            await RunCoreAsync(open, registry, stop.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-            FinishUnfinished(results, JobState.Cancelled, CancelledBecause);
+            FinishUnfinished(open, JobState.Cancelled, CancelledBecause);
             throw new JobsCancelledException(results, cancellationToken);
         }
         catch
         {
-            FinishUnfinished(results, JobState.Cancelled, "the run failed before the job ended");
+            FinishUnfinished(open, JobState.Cancelled, "the run failed before the job ended");
             throw;
         }
 
@@ -273,8 +348,11 @@ public abstract class JobExecutor : IAsyncDisposable
         GC.SuppressFinalize(this);
     }
 
-    /// <summary>Runs <paramref name="results"/>' jobs until each is final; throws <see cref="OperationCanceledException"/> on cancellation.</summary>
-    private protected abstract Task RunCoreAsync(IReadOnlyList<JobResult> results, string directory, CancellationToken cancellationToken);
+    /// <summary>
+    /// Runs <paramref name="results"/>' jobs until each is final, going on from where <paramref name="registry"/> says
+    /// an earlier process left them; throws <see cref="OperationCanceledException"/> on cancellation.
+    /// </summary>
+    private protected abstract Task RunCoreAsync(IReadOnlyList<JobResult> results, RunRegistry registry, CancellationToken cancellationToken);
 
     /// <summary>The most cores one job can get, or null when that cannot be known now (the scheduler does not answer).</summary>
     private protected abstract Task<SlotLimit?> LargestJobAsync(CancellationToken cancellationToken);
@@ -299,6 +377,11 @@ public abstract class JobExecutor : IAsyncDisposable
             {
                 result.Detail = detail;
             }
+        }
+
+        if (IsFinal(state))
+        {
+            result.Registry?.Ended(result.Index, result);
         }
 
         JobMetrics.Move(Backend, from, state);

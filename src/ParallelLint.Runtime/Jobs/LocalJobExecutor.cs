@@ -30,36 +30,54 @@ internal sealed class LocalJobExecutor : JobExecutor
 
     private protected override Task<SlotLimit?> LargestJobAsync(CancellationToken cancellationToken) => Task.FromResult<SlotLimit?>(limit);
 
-    private protected override async Task RunCoreAsync(IReadOnlyList<JobResult> results, string directory, CancellationToken cancellationToken)
+    private protected override async Task RunCoreAsync(IReadOnlyList<JobResult> results, RunRegistry registry, CancellationToken cancellationToken)
     {
         // Children outlive a parent that dies: if this process ends mid-run, the exit handler kills them.
         var children = new Children();
         using (ExitCleanup.Register(children.KillAll))
         {
-            await Task.WhenAll(results.Select(result => RunJobAsync(result, children, cancellationToken))).ConfigureAwait(false);
+            await Task.WhenAll(results.Select(result => RunJobAsync(result, registry, children, cancellationToken))).ConfigureAwait(false);
         }
     }
 
-    private async Task RunJobAsync(JobResult result, Children children, CancellationToken cancellationToken)
+    private async Task RunJobAsync(JobResult result, RunRegistry registry, Children children, CancellationToken cancellationToken)
     {
-        var stem = result.StandardOutputPath.Substring(0, result.StandardOutputPath.Length - ".out".Length);
-        for (var attempt = 1; ; attempt++)
+        var stem = Path.Combine(registry.Directory, FileStem(result.Index, result.Job));
+        var tries = 0;
+        var attempt = result.Attempts;
+        if (registry.StartOf(result.Index) is { } orphan)
         {
+            // Started by a process that died: watched to its end rather than started again.
+            tries++;
+            attempt = orphan.Attempt;
+            var outcome = await WatchOrphanAsync(result, stem, orphan, children, cancellationToken).ConfigureAwait(false);
+            if (IsDone(outcome.State, tries, children))
+            {
+                Transition(result, outcome.State, outcome.Detail);
+                cancellationToken.ThrowIfCancellationRequested();
+                return;
+            }
+
+            Transition(result, JobState.Queued, outcome.Detail + "; retrying");
+        }
+
+        while (true)
+        {
+            tries++;
+            attempt++;
             var cores = await slots.AcquireAsync(result.Job.Cores, cancellationToken).ConfigureAwait(false);
             (JobState State, string? Detail) outcome;
             try
             {
-                var suffix = attempt == 1 ? "" : "." + attempt.ToString(CultureInfo.InvariantCulture);
-                result.StandardOutputPath = stem + suffix + ".out";
-                result.StandardErrorPath = stem + suffix + ".err";
-                outcome = await RunAttemptAsync(result, attempt, children, cancellationToken).ConfigureAwait(false);
+                SetPaths(result, stem, attempt);
+                outcome = await RunAttemptAsync(result, attempt, registry, children, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
                 slots.Release(cores);
             }
 
-            if (outcome.State is JobState.Succeeded or JobState.Cancelled || attempt >= Options.MaxAttempts || children.KilledBecause is not null)
+            if (IsDone(outcome.State, tries, children))
             {
                 Transition(result, outcome.State, outcome.Detail);
                 cancellationToken.ThrowIfCancellationRequested();
@@ -70,10 +88,24 @@ internal sealed class LocalJobExecutor : JobExecutor
         }
     }
 
-    private async Task<(JobState State, string? Detail)> RunAttemptAsync(JobResult result, int attempt, Children children, CancellationToken cancellationToken)
+    private bool IsDone(JobState state, int tries, Children children) =>
+        state is JobState.Succeeded or JobState.Cancelled || tries >= Options.MaxAttempts || children.KilledBecause is not null;
+
+    private static void SetPaths(JobResult result, string stem, int attempt)
+    {
+        var suffix = attempt == 1 ? "" : "." + attempt.ToString(CultureInfo.InvariantCulture);
+        result.StandardOutputPath = stem + suffix + ".out";
+        result.StandardErrorPath = stem + suffix + ".err";
+    }
+
+    /// <summary>The file the wrapper writes the attempt's exit code to, beside its output.</summary>
+    private static string ExitPath(JobResult result) => Path.ChangeExtension(result.StandardOutputPath, ".exit");
+
+    private async Task<(JobState State, string? Detail)> RunAttemptAsync(JobResult result, int attempt, RunRegistry registry, Children children, CancellationToken cancellationToken)
     {
         var job = result.Job;
-        using var process = new Process { StartInfo = StartInfo(job), EnableRaisingEvents = true };
+        var isWrapped = registry.IsNamed && File.Exists(Shell);
+        using var process = new Process { StartInfo = isWrapped ? WrappedStartInfo(job, result) : StartInfo(job), EnableRaisingEvents = true };
         var exited = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         process.Exited += (_, _) => exited.TrySetResult(true);
         result.Attempts = attempt;
@@ -95,13 +127,18 @@ internal sealed class LocalJobExecutor : JobExecutor
 
         result.Started = DateTimeOffset.Now;
         result.Id = process.Id.ToString(CultureInfo.InvariantCulture);
+        registry.Started(result.Index, attempt, process.Id, StartTicks(process), isWrapped);
         Transition(result, JobState.Running);
 
-        // The job reads an empty standard input rather than this process's.
-        process.StandardInput.Close();
-        var copies = Task.WhenAll(
-            CopyAsync(process.StandardOutput.BaseStream, result.StandardOutputPath),
-            CopyAsync(process.StandardError.BaseStream, result.StandardErrorPath));
+        // The job reads an empty standard input rather than this process's; a wrapped job's output goes to its files directly.
+        var copies = Task.CompletedTask;
+        if (!isWrapped)
+        {
+            process.StandardInput.Close();
+            copies = Task.WhenAll(
+                CopyAsync(process.StandardOutput.BaseStream, result.StandardOutputPath),
+                CopyAsync(process.StandardError.BaseStream, result.StandardErrorPath));
+        }
 
         using var limit = new CancellationTokenSource();
         if (job.TimeLimit is { } timeLimit)
@@ -148,6 +185,120 @@ internal sealed class LocalJobExecutor : JobExecutor
         return process.ExitCode == 0 ? (JobState.Succeeded, null) : (JobState.Failed, JobResult.DescribeExit(process.ExitCode));
     }
 
+    /// <summary>
+    /// Follows an attempt that a process which died had started: its exit code once its wrapper writes it, or its end
+    /// without one. A job whose output went to the dead process (not wrapped) cannot report: it is stopped and lost.
+    /// </summary>
+    private async Task<(JobState State, string? Detail)> WatchOrphanAsync(JobResult result, string stem, StartRecord orphan, Children children, CancellationToken cancellationToken)
+    {
+        SetPaths(result, stem, orphan.Attempt);
+        result.Attempts = orphan.Attempt;
+        result.Id = orphan.Pid.ToString(CultureInfo.InvariantCulture);
+        result.Host = Environment.MachineName;
+        result.Started = orphan.StartTicks > 0 ? new DateTimeOffset(orphan.StartTicks, TimeSpan.Zero).ToLocalTime() : null;
+        using var process = Alive(orphan);
+        if (process is not null && !orphan.IsWrapped)
+        {
+            ChildProcesses.KillTree(process);
+            result.Ended = DateTimeOffset.Now;
+            return (JobState.Lost, "its output went to the process that started it, which died: stopped, as it could not report how it ends");
+        }
+
+        if (process is not null && !children.Adopt(process))
+        {
+            return (JobState.Cancelled, $"stopped because this process got {children.KilledBecause}");
+        }
+
+        try
+        {
+            Transition(result, JobState.Running);
+            while (process is not null && !process.HasExited && ReadExit(result) is null)
+            {
+                if (result.Job.TimeLimit is { } limit && result.Started is { } started && DateTimeOffset.Now - started > limit)
+                {
+                    ChildProcesses.KillTree(process);
+                    result.Ended = DateTimeOffset.Now;
+                    return (JobState.TimedOut, $"stopped at its time limit of {limit}");
+                }
+
+                try
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    ChildProcesses.KillTree(process);
+                    result.Ended = DateTimeOffset.Now;
+                    return (JobState.Cancelled, CancelledBecause);
+                }
+            }
+        }
+        finally
+        {
+            if (process is not null)
+            {
+                children.Remove(process);
+            }
+        }
+
+        if (ReadExit(result) is not { } code)
+        {
+            result.Ended = DateTimeOffset.Now;
+            return (JobState.Lost, "ended without an exit code while no process watched it (the one that started it died)");
+        }
+
+        result.ExitCode = code;
+        result.Ended = File.GetLastWriteTime(ExitPath(result));
+        return code == 0 ? (JobState.Succeeded, null) : (JobState.Failed, JobResult.DescribeExit(code));
+    }
+
+    /// <summary>The exit code the wrapper wrote, once written whole (it ends with a newline).</summary>
+    private static int? ReadExit(JobResult result)
+    {
+        try
+        {
+            var text = File.ReadAllText(ExitPath(result));
+            return text.EndsWith("\n", StringComparison.Ordinal) && int.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var code) ? code : null;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or IOException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The recorded process if it still runs: the same id and start time (ids are reused).</summary>
+    private static Process? Alive(StartRecord orphan)
+    {
+        try
+        {
+            var process = Process.GetProcessById(orphan.Pid);
+            if (orphan.StartTicks == 0 || Math.Abs(StartTicks(process) - orphan.StartTicks) <= TimeSpan.TicksPerSecond)
+            {
+                return process;
+            }
+
+            process.Dispose();
+        }
+        catch (ArgumentException)
+        {
+            // No process has that id any more.
+        }
+
+        return null;
+    }
+
+    private static long StartTicks(Process process)
+    {
+        try
+        {
+            return process.StartTime.ToUniversalTime().Ticks;
+        }
+        catch (Exception e) when (e is InvalidOperationException or Win32Exception or NotSupportedException)
+        {
+            return 0;
+        }
+    }
+
     /// <summary>The run's live child processes, for the exit handler; none starts after it ran.</summary>
     private sealed class Children
     {
@@ -169,6 +320,21 @@ internal sealed class LocalJobExecutor : JobExecutor
                 }
 
                 process.Start();
+                live.Add(process);
+                return true;
+            }
+        }
+
+        /// <summary>Adds a process this one did not start (a dead run's job it now watches), unless the exit handler ran.</summary>
+        public bool Adopt(Process process)
+        {
+            lock (live)
+            {
+                if (KilledBecause is not null)
+                {
+                    return false;
+                }
+
                 live.Add(process);
                 return true;
             }
@@ -203,6 +369,27 @@ internal sealed class LocalJobExecutor : JobExecutor
                 }
             }
         }
+    }
+
+    private const string Shell = "/bin/sh";
+
+    /// <summary>
+    /// Runs the job (the arguments after the first three) with its output in files, then writes its exit code to the
+    /// third: it needs nothing of this process, so it reports even when this process dies. The shell parses only this
+    /// fixed script, never an argument; the job's own exit code is the shell's.
+    /// </summary>
+    private const string Wrapper = "exec < /dev/null > \"$1\" 2> \"$2\"; x=$3; shift 3; \"$@\"; c=$?; echo \"$c\" > \"$x\"; exit \"$c\"";
+
+    private static ProcessStartInfo WrappedStartInfo(Job job, JobResult result)
+    {
+        var startInfo = new ProcessStartInfo(Shell) { UseShellExecute = false, WorkingDirectory = job.WorkingDirectory ?? "" };
+        ChildProcesses.AddArguments(startInfo, new[] { "-c", Wrapper, "parallellint-job", result.StandardOutputPath, result.StandardErrorPath, ExitPath(result), job.Executable }.Concat(job.Arguments).ToList());
+        foreach (var variable in job.ChildEnvironment())
+        {
+            startInfo.Environment[variable.Key] = variable.Value;
+        }
+
+        return startInfo;
     }
 
     private static ProcessStartInfo StartInfo(Job job)
