@@ -1,5 +1,7 @@
 // Runs a command as jobs with bounded slots, locally or on a grid, and prints every change of the run's status:
 //   dotnet run --project samples/ParallelLint.JobRun -- --backend sge --jobs 4 --cores 2 -- sleep 10
+// {#} in the command stands for the job's number (1, 2, ...). With --run-dir DIR the run is durable: running the same
+// command again resumes it, and --attach DIR (no command) collects a run whose program died.
 // Ctrl+C, SIGTERM or the program exiting mid-run (--exit-after-start) deletes its grid jobs and kills its local ones.
 using ParallelLint.Runtime.Jobs;
 
@@ -10,7 +12,7 @@ var options = new Dictionary<string, string>(StringComparer.Ordinal)
 var i = 0;
 for (; i < args.Length && args[i] != "--"; i += 2)
 {
-    if (!options.ContainsKey(args[i]) && args[i] is not ("--work-dir" or "--exit-after-start") || i + 1 >= args.Length)
+    if (!options.ContainsKey(args[i]) && args[i] is not ("--work-dir" or "--exit-after-start" or "--run-dir" or "--attach") || i + 1 >= args.Length)
     {
         return Usage($"unknown or incomplete option '{args[i]}'");
     }
@@ -19,9 +21,10 @@ for (; i < args.Length && args[i] != "--"; i += 2)
 }
 
 var command = args.Skip(i + 1).ToArray();
-if (command.Length == 0 || !int.TryParse(options["--jobs"], out var count) || !int.TryParse(options["--cores"], out var cores))
+var attach = options.GetValueOrDefault("--attach");
+if ((command.Length == 0) != (attach is not null) || !int.TryParse(options["--jobs"], out var count) || !int.TryParse(options["--cores"], out var cores))
 {
-    return Usage("give --jobs and --cores as numbers and the command after --");
+    return Usage("give --jobs and --cores as numbers and either the command after -- or --attach");
 }
 
 // Exits with the run going, as a program that calls Environment.Exit (or returns from Main) too early would.
@@ -34,7 +37,14 @@ var workDirectory = options.GetValueOrDefault("--work-dir") ?? (backend == "loca
 try
 {
     await using var executor = JobExecutor.Create(backend, new JobExecutorOptions { WorkDirectory = workDirectory, Progress = new Print(exitAfterStart) });
-    var results = await executor.RunAllAsync(Enumerable.Range(1, count).Select(n => new Job(command[0], command.Skip(1)) { Cores = cores, Name = options["--name"] }));
+    var jobs = Enumerable.Range(1, count).Select(n =>
+        new Job(command[0], command.Skip(1).Select(argument => argument.Replace("{#}", n.ToString(System.Globalization.CultureInfo.InvariantCulture))))
+        {
+            Cores = cores, Name = options["--name"],
+        });
+    var results = attach is not null ? await executor.AttachAsync(attach)
+        : options.GetValueOrDefault("--run-dir") is { } runDirectory ? await executor.ResumeAsync(runDirectory, jobs)
+        : await executor.RunAllAsync(jobs);
     foreach (var result in results)
     {
         Console.WriteLine($"{result.Id}: {result}");
@@ -42,7 +52,7 @@ try
 
     return results.All(result => result.State == JobState.Succeeded) ? 0 : 1;
 }
-catch (Exception e) when (e is JobDoesNotFitException or JobSchedulerException or ArgumentException)
+catch (Exception e) when (e is JobDoesNotFitException or JobSchedulerException or ArgumentException or IOException)
 {
     Console.Error.WriteLine(e.Message);
     return 2;
@@ -50,7 +60,7 @@ catch (Exception e) when (e is JobDoesNotFitException or JobSchedulerException o
 
 static int Usage(string problem)
 {
-    Console.Error.WriteLine($"{problem}\nusage: ParallelLint.JobRun [--backend local|sge|slurm] [--jobs N] [--cores N] [--name NAME] [--work-dir DIR (a grid's default: ./jobrun-work)] [--exit-after-start SECONDS] -- COMMAND [ARGUMENT...]");
+    Console.Error.WriteLine($"{problem}\nusage: ParallelLint.JobRun [--backend local|sge|slurm] [--jobs N] [--cores N] [--name NAME] [--work-dir DIR (a grid's default: ./jobrun-work)] [--exit-after-start SECONDS] [--run-dir DIR] (-- COMMAND [ARGUMENT...] | --attach DIR)");
     return 64;
 }
 

@@ -45,7 +45,15 @@ internal sealed class LocalJobExecutor : JobExecutor
         var stem = Path.Combine(registry.Directory, FileStem(result.Index, result.Job));
         var tries = 0;
         var attempt = result.Attempts;
-        if (registry.StartOf(result.Index) is { } orphan)
+        var launched = registry.StartOf(result.Index);
+        var orphan = launched is null ? null : await OrphanAsync(launched, stem, cancellationToken).ConfigureAwait(false);
+        if (launched is not null && orphan is null)
+        {
+            // The process that died was about to start it, and did not: this is its attempt.
+            attempt = launched.Attempt - 1;
+        }
+
+        if (orphan is not null)
         {
             // Started by a process that died: watched to its end rather than started again.
             tries++;
@@ -111,6 +119,12 @@ internal sealed class LocalJobExecutor : JobExecutor
         result.Attempts = attempt;
         result.Host = Environment.MachineName;
         result.ExitCode = null;
+        if (isWrapped)
+        {
+            // Before the start: a process that dies between the start and its record leaves a job the wrapper names by its pid file.
+            registry.Launching(result.Index, attempt);
+        }
+
         try
         {
             if (!children.Start(process))
@@ -252,18 +266,48 @@ internal sealed class LocalJobExecutor : JobExecutor
         return code == 0 ? (JobState.Succeeded, null) : (JobState.Failed, JobResult.DescribeExit(code));
     }
 
-    /// <summary>The exit code the wrapper wrote, once written whole (it ends with a newline).</summary>
-    private static int? ReadExit(JobResult result)
+    /// <summary>The exit code the wrapper wrote, once written whole.</summary>
+    private static int? ReadExit(JobResult result) => ReadNumber(ExitPath(result));
+
+    /// <summary>A number a wrapper wrote to <paramref name="path"/>, once written whole (it ends with a newline).</summary>
+    private static int? ReadNumber(string path)
     {
         try
         {
-            var text = File.ReadAllText(ExitPath(result));
-            return text.EndsWith("\n", StringComparison.Ordinal) && int.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var code) ? code : null;
+            var text = File.ReadAllText(path);
+            return text.EndsWith("\n", StringComparison.Ordinal) && int.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) ? number : null;
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or IOException)
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// The attempt a dead process started, or null when it never started: a launch the dead process did not see
+    /// through is found by the pid file its wrapper writes first thing (a shell that was forked gets there within
+    /// moments, and before anything else).
+    /// </summary>
+    private static async Task<StartRecord?> OrphanAsync(StartRecord launched, string stem, CancellationToken cancellationToken)
+    {
+        if (launched.Pid != 0)
+        {
+            return launched;
+        }
+
+        var suffix = launched.Attempt == 1 ? "" : "." + launched.Attempt.ToString(CultureInfo.InvariantCulture);
+        var pidPath = stem + suffix + ".pid";
+        for (var wait = 0; wait < 20; wait++)
+        {
+            if (ReadNumber(pidPath) is { } pid)
+            {
+                return new StartRecord(launched.Attempt, pid, File.GetLastWriteTimeUtc(pidPath).Ticks, isWrapped: true);
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken).ConfigureAwait(false);
+        }
+
+        return null;
     }
 
     /// <summary>The recorded process if it still runs: the same id and start time (ids are reused).</summary>
@@ -374,16 +418,16 @@ internal sealed class LocalJobExecutor : JobExecutor
     private const string Shell = "/bin/sh";
 
     /// <summary>
-    /// Runs the job (the arguments after the first three) with its output in files, then writes its exit code to the
-    /// third: it needs nothing of this process, so it reports even when this process dies. The shell parses only this
-    /// fixed script, never an argument; the job's own exit code is the shell's.
+    /// Notes its pid in the fourth argument, runs the job (the arguments after the first four) with its output in the
+    /// first two files, then writes its exit code to the third: it needs nothing of this process, so it reports even
+    /// when this process dies. The shell parses only this fixed script, never an argument; the job's exit code is the shell's.
     /// </summary>
-    private const string Wrapper = "exec < /dev/null > \"$1\" 2> \"$2\"; x=$3; shift 3; \"$@\"; c=$?; echo \"$c\" > \"$x\"; exit \"$c\"";
+    private const string Wrapper = "echo $$ > \"$4\"; exec < /dev/null > \"$1\" 2> \"$2\"; x=$3; shift 4; \"$@\"; c=$?; echo \"$c\" > \"$x\"; exit \"$c\"";
 
     private static ProcessStartInfo WrappedStartInfo(Job job, JobResult result)
     {
         var startInfo = new ProcessStartInfo(Shell) { UseShellExecute = false, WorkingDirectory = job.WorkingDirectory ?? "" };
-        ChildProcesses.AddArguments(startInfo, new[] { "-c", Wrapper, "parallellint-job", result.StandardOutputPath, result.StandardErrorPath, ExitPath(result), job.Executable }.Concat(job.Arguments).ToList());
+        ChildProcesses.AddArguments(startInfo, new[] { "-c", Wrapper, "parallellint-job", result.StandardOutputPath, result.StandardErrorPath, ExitPath(result), Path.ChangeExtension(result.StandardOutputPath, ".pid"), job.Executable }.Concat(job.Arguments).ToList());
         foreach (var variable in job.ChildEnvironment())
         {
             startInfo.Environment[variable.Key] = variable.Value;

@@ -7,8 +7,9 @@ namespace ParallelLint.Runtime.Jobs;
 /// The durable record of one run, kept in its directory so that another process can attach to it: <c>jobs</c>, what
 /// was asked (written once, atomically, before anything starts), and <c>journal</c>, what happened (a line appended
 /// per event: a submission before it is made, its scheduler id as soon as it is known, a local start, a job's end).
-/// A line cut short by a kill has no newline and is ignored. <c>run.lock</c> is held while a process watches the run,
-/// so two never submit the same jobs; the operating system lets go of it when that process dies, however it dies.
+/// A line cut short by a kill has no newline and is dropped. <c>run.lock</c> is held while a process watches the run,
+/// so two never submit the same jobs (<c>run.watcher</c> names that process); the operating system lets go of it when
+/// that process dies, however it dies.
 /// </summary>
 internal sealed class RunRegistry : IDisposable
 {
@@ -94,9 +95,18 @@ internal sealed class RunRegistry : IDisposable
                     "runDirectory");
             }
 
-            var registry = new RunRegistry(path, backend, held.Select(Decode).ToList(), lockFile, new FileStream(Path.Combine(path, "journal"), FileMode.Append, FileAccess.Write, FileShare.Read));
-            registry.Replay();
-            return registry;
+            var journal = new FileStream(Path.Combine(path, "journal"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+            try
+            {
+                var registry = new RunRegistry(path, backend, held.Select(Decode).ToList(), lockFile, journal);
+                registry.Replay();
+                return registry;
+            }
+            catch
+            {
+                journal.Dispose();
+                throw;
+            }
         }
         catch
         {
@@ -150,6 +160,9 @@ internal sealed class RunRegistry : IDisposable
         }
     }
 
+    /// <summary>Records an attempt about to start, its pid not known yet (0).</summary>
+    public void Launching(int job, int attempt) => Started(job, attempt, 0, 0, isWrapped: true);
+
     public void Started(int job, int attempt, int pid, long startTicks, bool isWrapped)
     {
         lock (journal)
@@ -186,12 +199,10 @@ internal sealed class RunRegistry : IDisposable
         var file = Path.Combine(path, "run.lock");
         try
         {
-            // FileShare.None is an exclusive lock (flock on Unix), which ends with the process that holds it.
+            // FileShare.None is an exclusive lock (flock on Unix), which ends with the process that holds it. Readers of a
+            // locked file are refused too, so who holds it is written beside it.
             var stream = new FileStream(file, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            stream.SetLength(0);
-            var pid = new UTF8Encoding(false).GetBytes(FormattableString.Invariant($"{System.Diagnostics.Process.GetCurrentProcess().Id} {Environment.MachineName}\n"));
-            stream.Write(pid, 0, pid.Length);
-            stream.Flush();
+            File.WriteAllText(Path.Combine(path, "run.watcher"), FormattableString.Invariant($"{System.Diagnostics.Process.GetCurrentProcess().Id} {Environment.MachineName}\n"));
             return stream;
         }
         catch (IOException e)
@@ -199,8 +210,7 @@ internal sealed class RunRegistry : IDisposable
             string holder;
             try
             {
-                using var reader = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-                holder = new StreamReader(reader).ReadToEnd().Trim();
+                holder = File.ReadAllText(Path.Combine(path, "run.watcher")).Trim();
             }
             catch (IOException)
             {
@@ -214,26 +224,35 @@ internal sealed class RunRegistry : IDisposable
         }
     }
 
-    /// <summary>Rebuilds what the journal says, ignoring a last line cut short.</summary>
+    /// <summary>Rebuilds what the journal says; a last line cut short is cut off, so that the next record starts a line.</summary>
     private void Replay()
     {
-        var path = Path.Combine(Directory, "journal");
-        string text;
-        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+        var bytes = new byte[journal.Length];
+        journal.Position = 0;
+        for (var read = 0; read < bytes.Length;)
         {
-            text = new StreamReader(stream, Encoding.UTF8).ReadToEnd();
+            var count = journal.Read(bytes, read, bytes.Length - read);
+            if (count == 0)
+            {
+                break;
+            }
+
+            read += count;
         }
 
-        var complete = text.LastIndexOf('\n');
-        foreach (var line in complete < 0 ? Array.Empty<string>() : text.Substring(0, complete).Split('\n'))
+        var complete = Array.LastIndexOf(bytes, (byte)'\n') + 1;
+        journal.SetLength(complete);
+        journal.Position = complete;
+        var text = new UTF8Encoding(false).GetString(bytes, 0, complete);
+        foreach (var line in text.Split(new[] { '\n' }, StringSplitOptions.RemoveEmptyEntries))
         {
             try
             {
                 Apply(line.Split('\t').Select(Unescape).ToArray());
             }
-            catch (Exception e) when (e is FormatException or IndexOutOfRangeException or KeyNotFoundException or OverflowException)
+            catch (Exception e) when (e is FormatException or IndexOutOfRangeException or KeyNotFoundException or OverflowException or ArgumentNullException or NullReferenceException)
             {
-                throw new ArgumentException($"{path} has a line this version cannot read: '{line}'.", "runDirectory", e);
+                throw new ArgumentException($"{Path.Combine(Directory, "journal")} has a line this version cannot read: '{line}'.", "runDirectory", e);
             }
         }
     }
@@ -390,7 +409,10 @@ internal sealed class StartRecord
     }
 
     public int Attempt { get; }
+
+    /// <summary>The process id, or 0 for a launch not yet seen through (see <see cref="RunRegistry.Launching"/>).</summary>
     public int Pid { get; }
+
     public long StartTicks { get; }
 
     /// <summary>Started through the wrapper that writes its exit code to a file, so that it reports without its parent.</summary>

@@ -10,9 +10,6 @@ namespace ParallelLint.Runtime.Tests.Jobs;
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class JobExitTests : IDisposable
 {
-    private const int SigInt = 2;
-    private const int SigTerm = 15;
-
     private readonly string scratch = Directory.CreateTempSubdirectory("parallellint-jobexit-").FullName;
 
     public static TheoryData<string, string> Endings => new()
@@ -46,7 +43,7 @@ public sealed class JobExitTests : IDisposable
         Backends.Require(backend);
         var name = JobFitTests.UniqueName();
         var pids = Path.Combine(scratch, "pids");
-        var arguments = new List<string> { SampleProgram.Path("ParallelLint.JobRun"), "--backend", backend, "--jobs", "3", "--name", name, "--work-dir", Path.Combine(scratch, "work") };
+        var arguments = new List<string> { "--backend", backend, "--jobs", "3", "--name", name, "--work-dir", Path.Combine(scratch, "work") };
         if (ending == "exit")
         {
             arguments.AddRange(new[] { "--exit-after-start", "1" });
@@ -54,78 +51,34 @@ public sealed class JobExitTests : IDisposable
 
         // Three long jobs on two slots: up to two run (each notes its pid, then becomes sleep), the rest wait queued.
         arguments.AddRange(new[] { "--", "sh", "-c", "echo $$ >> \"$1\"; exec sleep 300", "sh", pids });
-        using var program = Start(arguments);
+        using var parent = JobRunProgram.Start(arguments.ToArray());
+        var program = parent.Process;
         try
         {
-            await WaitFor(() => Pids(pids).Count > 0, TimeSpan.FromSeconds(90), () => $"no job started: {Output(program)}");
+            await JobRunProgram.WaitFor(() => Pids(pids).Count > 0, TimeSpan.FromSeconds(90), () => $"no job started: {parent.Output}");
             if (ending != "exit")
             {
-                Assert.Equal(0, Kill(program.Id, ending == "SIGTERM" ? SigTerm : SigInt));
+                Assert.Equal(0, JobRunProgram.Kill(program.Id, ending == "SIGTERM" ? JobRunProgram.SigTerm : JobRunProgram.SigInt));
             }
 
-            Assert.True(program.WaitForExit(TimeSpan.FromSeconds(60)), $"the program did not end: {Output(program)}");
+            Assert.True(program.WaitForExit(TimeSpan.FromSeconds(60)), $"the program did not end: {parent.Output}");
             // The signal's default end (128 + n) shows that the handler cleaned up without swallowing it. Environment.Exit(3)
             // races with Main, which returns 1 once the stopped jobs have ended as cancelled.
-            var expected = ending switch { "SIGTERM" => new[] { 128 + SigTerm }, "SIGINT" => new[] { 128 + SigInt }, _ => new[] { 3, 1 } };
-            Assert.True(expected.Contains(program.ExitCode), $"exit code {program.ExitCode}, not {string.Join(" or ", expected)}: {Output(program)}");
+            var expected = ending switch { "SIGTERM" => new[] { 128 + JobRunProgram.SigTerm }, "SIGINT" => new[] { 128 + JobRunProgram.SigInt }, _ => new[] { 3, 1 } };
+            Assert.True(expected.Contains(program.ExitCode), $"exit code {program.ExitCode}, not {string.Join(" or ", expected)}: {parent.Output}");
 
             // qdel/scancel are asynchronous: the scheduler gets a moment to let go.
-            await WaitFor(() => !JobFitTests.QueuedNames(backend).Contains(name), TimeSpan.FromSeconds(30), () => $"{name} is still queued: {Backends.Queue(backend)}");
-            await WaitFor(() => Pids(pids).All(pid => !Alive(pid)), TimeSpan.FromSeconds(30), () => $"jobs still running: {string.Join(", ", Pids(pids).Where(Alive))}");
+            await JobRunProgram.WaitFor(() => !JobFitTests.QueuedNames(backend).Contains(name), TimeSpan.FromSeconds(30), () => $"{name} is still queued: {Backends.Queue(backend)}");
+            await JobRunProgram.WaitFor(() => Pids(pids).All(pid => !Alive(pid)), TimeSpan.FromSeconds(30), () => $"jobs still running: {string.Join(", ", Pids(pids).Where(Alive))}");
         }
         finally
         {
             // Whatever a failure left behind.
-            if (!program.HasExited)
-            {
-                program.Kill(entireProcessTree: true);
-            }
-
-            Cancel(backend, name);
+            JobRunProgram.Cancel(backend, name);
             foreach (var pid in Pids(pids).Where(Alive))
             {
-                Kill(pid, 9);
+                JobRunProgram.Kill(pid, JobRunProgram.SigKill);
             }
-        }
-    }
-
-    private static Process Start(IEnumerable<string> arguments)
-    {
-        var startInfo = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        var process = Process.Start(startInfo)!;
-        process.StandardInput.Close();
-        process.OutputDataReceived += (_, e) => Collect(process, e.Data);
-        process.ErrorDataReceived += (_, e) => Collect(process, e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Process, List<string>> Lines = new();
-
-    private static void Collect(Process process, string? line)
-    {
-        var lines = Lines.GetOrCreateValue(process);
-        lock (lines)
-        {
-            if (line is not null)
-            {
-                lines.Add(line);
-            }
-        }
-    }
-
-    private static string Output(Process process)
-    {
-        var lines = Lines.GetOrCreateValue(process);
-        lock (lines)
-        {
-            return string.Join("\n", lines.TakeLast(20));
         }
     }
 
@@ -143,33 +96,5 @@ public sealed class JobExitTests : IDisposable
         {
             return false;
         }
-    }
-
-    private static void Cancel(string backend, string name)
-    {
-        var (command, argument) = backend switch { "sge" => ("qdel", name), "slurm" => ("scancel", "--name=" + name), _ => ("", "") };
-        if (command.Length > 0)
-        {
-            using var process = Process.Start(new ProcessStartInfo(command, argument) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-            process.WaitForExit();
-        }
-    }
-
-    private static async Task WaitFor(Func<bool> condition, TimeSpan timeout, Func<string> why)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(clock.Elapsed < timeout, why());
-            await Task.Delay(200);
-        }
-    }
-
-    /// <summary>Sends <paramref name="signal"/> with kill(1); its exit code.</summary>
-    private static int Kill(int pid, int signal)
-    {
-        using var kill = Process.Start("kill", new[] { "-s", signal.ToString(System.Globalization.CultureInfo.InvariantCulture), pid.ToString(System.Globalization.CultureInfo.InvariantCulture) });
-        kill.WaitForExit();
-        return kill.ExitCode;
     }
 }
