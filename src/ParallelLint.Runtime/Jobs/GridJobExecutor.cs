@@ -37,6 +37,7 @@ internal sealed class GridJobExecutor : JobExecutor
         {
             var fresh = new List<(JobResult Result, int Attempt)>();
             var unanswered = new Dictionary<SubmissionRecord, List<JobResult>>();
+            var doubled = new Dictionary<string, string>(StringComparer.Ordinal); // folder -> the array submitted again
             foreach (var result in results)
             {
                 if (registry.SubmissionOf(result.Index) is not { } record)
@@ -69,6 +70,7 @@ internal sealed class GridJobExecutor : JobExecutor
                 var submission = Submission(registry, pair.Key, launcher);
                 var id = await SubmitWithRetriesAsync(submission, submitted, cancellationToken).ConfigureAwait(false);
                 registry.Submitted(pair.Key.Number, id);
+                doubled[submission.Directory] = id;
                 foreach (var result in pair.Value)
                 {
                     Track(result, submission, id, IndexOf(pair.Key, result) + 1, pair.Key.Attempt, tasks, submitted);
@@ -77,12 +79,33 @@ internal sealed class GridJobExecutor : JobExecutor
 
             await SubmitAsync(fresh, registry, launcher, tasks, submitted, cancellationToken).ConfigureAwait(false);
             await PollAsync(tasks, registry, launcher, submitted, cancellationToken).ConfigureAwait(false);
+            await DeleteLeftoverArraysAsync(tasks, doubled, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is OperationCanceledException or JobSchedulerException or IOException)
         {
             // Nothing stays queued or running behind a cancelled or failed run.
             await CancelAsync(tasks).ConfigureAwait(false);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Deletes what is left of a folder submitted twice (see above) once all its tasks ended: the tasks of the array
+    /// that lost each claim would only start to find the work done. The other array is known by the tasks it ran.
+    /// </summary>
+    private async Task DeleteLeftoverArraysAsync(List<GridTask> tasks, Dictionary<string, string> doubled, CancellationToken cancellationToken)
+    {
+        var ids = doubled.Values.Concat(tasks.Where(task => doubled.ContainsKey(task.Submission.Directory)).Select(task => task.JobId)).Distinct().ToList();
+        if (ids.Count == 0)
+        {
+            return;
+        }
+
+        var active = await scheduler.ActiveAsync(cancellationToken).ConfigureAwait(false);
+        var leftovers = ids.Where(active.Contains).ToList();
+        if (leftovers.Count > 0)
+        {
+            await scheduler.CancelAsync(leftovers).ConfigureAwait(false);
         }
     }
 
