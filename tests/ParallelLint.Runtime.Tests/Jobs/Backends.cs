@@ -61,6 +61,23 @@ public static class Backends
         _ => "",
     };
 
+    /// <summary>Deletes a test's folder, waiting a little for a grid task killed a moment ago to write its last marker.</summary>
+    public static void Delete(string directory)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+                return;
+            }
+            catch (IOException) when (attempt < 10)
+            {
+                Thread.Sleep(500);
+            }
+        }
+    }
+
     private static string? Probe(string backend)
     {
         try

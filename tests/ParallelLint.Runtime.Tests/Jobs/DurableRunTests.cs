@@ -36,22 +36,7 @@ public sealed class DurableRunTests : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        // A grid task killed a moment ago may still write its last marker.
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                Directory.Delete(scratch, recursive: true);
-                return;
-            }
-            catch (IOException) when (attempt < 10)
-            {
-                Thread.Sleep(500);
-            }
-        }
-    }
+    public void Dispose() => Backends.Delete(scratch);
 
     [SkippableTheory]
     [MemberData(nameof(KillPoints))]

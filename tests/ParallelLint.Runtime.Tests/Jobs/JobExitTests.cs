@@ -19,22 +19,7 @@ public sealed class JobExitTests : IDisposable
         { "slurm", "SIGTERM" }, { "slurm", "exit" },
     };
 
-    public void Dispose()
-    {
-        // A grid task killed a moment ago may still write its last marker.
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                Directory.Delete(scratch, recursive: true);
-                return;
-            }
-            catch (IOException) when (attempt < 10)
-            {
-                Thread.Sleep(500);
-            }
-        }
-    }
+    public void Dispose() => Backends.Delete(scratch);
 
     [SkippableTheory]
     [MemberData(nameof(Endings))]
