@@ -86,6 +86,12 @@ public class LocalJobBenchmarks
     public Task<IReadOnlyList<JobResult>> JobExecutor_Local() =>
         JobExecutor.Local(new JobExecutorOptions { WorkDirectory = workDirectory }).RunAllAsync(Enumerable.Range(0, Jobs).Select(_ => new Job("/bin/true")));
 
+    /// <summary>A durable run (a run directory named, so it can be resumed or attached to): each job goes through /bin/sh.</summary>
+    [Benchmark]
+    public Task<IReadOnlyList<JobResult>> JobExecutor_Local_durable_run() =>
+        JobExecutor.Local(new JobExecutorOptions { WorkDirectory = workDirectory })
+            .ResumeAsync(Path.Combine(workDirectory, "durable-" + Guid.NewGuid().ToString("N")), Enumerable.Range(0, Jobs).Select(_ => new Job("/bin/true")));
+
     private static async Task CopyAsync(Stream from, string path)
     {
         using var to = File.Create(path);

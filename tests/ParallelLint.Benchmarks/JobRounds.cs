@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace ParallelLint.Benchmarks;
 
 /// <summary>
-/// <see cref="LocalJobBenchmarks"/>' two methods in alternating rounds within one process:
+/// <see cref="LocalJobBenchmarks"/>' methods in alternating rounds within one process:
 /// <c>dotnet run -c Release --project tests/ParallelLint.Benchmarks -- --job-rounds [rounds]</c>.
 /// On a shared 2-core VM the machine's speed drifts by ±20% between BenchmarkDotNet's separate runs of each
 /// method; alternating the two (and which goes first) round by round exposes both to the same drift, so their ratio
@@ -17,12 +17,14 @@ public static class JobRounds
         var loop = new double[rounds];
         var files = new double[rounds];
         var executor = new double[rounds];
+        var durable = new double[rounds];
         try
         {
             // One warm-up round of each: JIT, thread pool growth, the first process starts.
             await benchmarks.HandWritten_bounded_Process_Start();
             await benchmarks.HandWritten_with_output_files();
             await benchmarks.JobExecutor_Local();
+            await benchmarks.JobExecutor_Local_durable_run();
             for (var round = 0; round < rounds; round++)
             {
                 if (round % 2 == 0)
@@ -30,9 +32,11 @@ public static class JobRounds
                     loop[round] = await Seconds(benchmarks.HandWritten_bounded_Process_Start);
                     files[round] = await Seconds(benchmarks.HandWritten_with_output_files);
                     executor[round] = await Seconds(benchmarks.JobExecutor_Local);
+                    durable[round] = await Seconds(benchmarks.JobExecutor_Local_durable_run);
                 }
                 else
                 {
+                    durable[round] = await Seconds(benchmarks.JobExecutor_Local_durable_run);
                     executor[round] = await Seconds(benchmarks.JobExecutor_Local);
                     files[round] = await Seconds(benchmarks.HandWritten_with_output_files);
                     loop[round] = await Seconds(benchmarks.HandWritten_bounded_Process_Start);
@@ -49,6 +53,8 @@ public static class JobRounds
         Console.WriteLine($"  the same with output files            {Median(files) * 1000,7:F0} ms  {Ratio(files, loop)}");
         Console.WriteLine($"JobExecutor.Local                       {Median(executor) * 1000,7:F0} ms  {Ratio(executor, loop)}; " +
             $"against the loop with output files {Ratio(executor, files)}");
+        Console.WriteLine($"  a durable run (ResumeAsync)           {Median(durable) * 1000,7:F0} ms  {Ratio(durable, loop)}; " +
+            $"against the loop with output files {Ratio(durable, files)}");
     }
 
     // The ratio of the medians, and the median of each round's ratio (the two agree when drift is under control).

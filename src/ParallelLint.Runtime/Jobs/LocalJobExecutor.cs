@@ -141,7 +141,10 @@ internal sealed class LocalJobExecutor : JobExecutor
 
         result.Started = DateTimeOffset.Now;
         result.Id = process.Id.ToString(CultureInfo.InvariantCulture);
-        registry.Started(result.Index, attempt, process.Id, StartTicks(process), isWrapped);
+        if (registry.IsNamed)
+        {
+            registry.Started(result.Index, attempt, process.Id, StartTicks(process), isWrapped);
+        }
         Transition(result, JobState.Running);
 
         // The job reads an empty standard input rather than this process's; a wrapped job's output goes to its files directly.

@@ -36,7 +36,10 @@ internal sealed class RunRegistry : IDisposable
 
     public string Backend { get; }
 
-    /// <summary>The caller named the directory (a durable run, to attach to or resume), rather than the executor making one.</summary>
+    /// <summary>
+    /// The caller named the directory (a durable run, to attach to or resume), rather than the executor making one:
+    /// only then is the journal written, as nobody attaches to a temporary run (and a write per event costs a short job).
+    /// </summary>
     public bool IsNamed { get; set; }
 
     /// <summary>The run's jobs, in the order first given.</summary>
@@ -293,6 +296,11 @@ internal sealed class RunRegistry : IDisposable
 
     private void Append(bool durable, params string[] fields)
     {
+        if (!IsNamed)
+        {
+            return;
+        }
+
         var bytes = new UTF8Encoding(false).GetBytes(string.Join("\t", fields) + "\n");
         journal.Write(bytes, 0, bytes.Length);
 
