@@ -77,11 +77,20 @@ public sealed class SeedDemoTests : IDisposable
 
     private string RunDemo(params string[] arguments)
     {
-        var (exitCode, text, error) = SampleProgram.Run(
-            TimeSpan.FromMinutes(10), "dotnet", new[] { SampleProgram.Path("ParallelLint.Demo"), "--out", output }.Concat(arguments).ToArray());
+        var (exitCode, text, error) = Demo(arguments);
+        if (exitCode != 0 && (text + error).Contains("Calibration is off", StringComparison.Ordinal))
+        {
+            // The demo refuses to measure when one copy overran its budget (a moment of load on a shared VM), and says to
+            // rerun: so does the test, once. A wrong finding is never rerun.
+            (exitCode, text, error) = Demo(arguments);
+        }
+
         Assert.True(exitCode == 0, $"exit {exitCode}\n{text}\n{error}");
         return text;
     }
+
+    private (int ExitCode, string Output, string Error) Demo(string[] arguments) =>
+        SampleProgram.Run(TimeSpan.FromMinutes(10), "dotnet", new[] { SampleProgram.Path("ParallelLint.Demo"), "--out", output }.Concat(arguments).ToArray());
 
     /// <summary>Each example's table: workers, measured seconds, predicted seconds, the parent's cost per worker in the seed's minutes.</summary>
     private static (int Workers, double Measured, double Predicted, double CostMinutes)[][] Tables(string text) =>

@@ -190,8 +190,7 @@ public abstract class JobExecutor : IAsyncDisposable
         var directory = runDirectory ?? Path.Combine(
             WorkDirectory(),
             FormattableString.Invariant($"run-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Interlocked.Increment(ref runs)}-{Guid.NewGuid().ToString("N").Substring(0, 8)}"));
-        using var registry = RunRegistry.Open(directory, Backend, jobs);
-        registry.IsNamed = runDirectory is not null;
+        using var registry = RunRegistry.Open(directory, Backend, jobs, isNamed: runDirectory is not null);
         if (jobs is null)
         {
             await RefuseWhatCannotFitAsync(registry.Jobs.ToList(), cancellationToken).ConfigureAwait(false);

@@ -23,9 +23,10 @@ internal sealed class RunRegistry : IDisposable
     private readonly Dictionary<int, StartRecord> starts = new();
     private readonly Dictionary<int, EndRecord> ends = new();
 
-    private RunRegistry(string directory, string backend, IReadOnlyList<Job> jobs, FileStream lockFile, FileStream journal)
+    private RunRegistry(string directory, string backend, IReadOnlyList<Job> jobs, bool isNamed, FileStream lockFile, FileStream journal)
     {
         Directory = directory;
+        IsNamed = isNamed;
         Backend = backend;
         Jobs = jobs;
         this.lockFile = lockFile;
@@ -40,7 +41,7 @@ internal sealed class RunRegistry : IDisposable
     /// The caller named the directory (a durable run, to attach to or resume), rather than the executor making one:
     /// only then is the journal written, as nobody attaches to a temporary run (and a write per event costs a short job).
     /// </summary>
-    public bool IsNamed { get; set; }
+    public bool IsNamed { get; }
 
     /// <summary>The run's jobs, in the order first given.</summary>
     public IReadOnlyList<Job> Jobs { get; }
@@ -51,11 +52,11 @@ internal sealed class RunRegistry : IDisposable
     /// <summary>
     /// Opens the run in <paramref name="directory"/>: a new one for <paramref name="jobs"/> when it holds none, else
     /// the run it holds, which must be of <paramref name="backend"/> and, when <paramref name="jobs"/> is given, of
-    /// the same jobs. <paramref name="jobs"/> is null to attach to whatever run is there.
+    /// the same jobs. <paramref name="jobs"/> is null to attach to whatever run is there. See <see cref="IsNamed"/>.
     /// </summary>
     /// <exception cref="ArgumentException">The directory holds another run, another backend's run, or (attaching) none.</exception>
     /// <exception cref="IOException">Another process is watching the run.</exception>
-    public static RunRegistry Open(string directory, string backend, IReadOnlyList<Job>? jobs)
+    public static RunRegistry Open(string directory, string backend, IReadOnlyList<Job>? jobs, bool isNamed = true)
     {
         var path = Path.GetFullPath(directory);
         if (jobs is null && !File.Exists(Path.Combine(path, "jobs")))
@@ -101,7 +102,7 @@ internal sealed class RunRegistry : IDisposable
             var journal = new FileStream(Path.Combine(path, "journal"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
             try
             {
-                var registry = new RunRegistry(path, backend, held.Select(Decode).ToList(), lockFile, journal);
+                var registry = new RunRegistry(path, backend, held.Select(Decode).ToList(), isNamed, lockFile, journal);
                 registry.Replay();
                 return registry;
             }
