@@ -214,7 +214,8 @@ public abstract class JobExecutor : IAsyncDisposable
             this.jobs.AddRange(results);
         }
 
-        foreach (var result in results.Where(result => !IsFinal(result.State)))
+        var open = results.Where(result => !IsFinal(result.State)).ToList();
+        foreach (var result in open)
         {
             JobMetrics.Move(Backend, null, JobState.Queued);
             result.Registry = registry;
@@ -222,7 +223,6 @@ public abstract class JobExecutor : IAsyncDisposable
 
         Report();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, disposal.Token);
-        var open = results.Where(result => !IsFinal(result.State)).ToList();
         try
         {
             await RunCoreAsync(open, registry, stop.Token).ConfigureAwait(false);

@@ -99,11 +99,14 @@ internal sealed class LocalJobExecutor : JobExecutor
     private bool IsDone(JobState state, int tries, Children children) =>
         state is JobState.Succeeded or JobState.Cancelled || tries >= Options.MaxAttempts || children.KilledBecause is not null;
 
+    /// <summary>What an attempt's files are named by: the job's stem for the first, with the attempt's number after.</summary>
+    private static string AttemptStem(string stem, int attempt) => attempt == 1 ? stem : stem + "." + attempt.ToString(CultureInfo.InvariantCulture);
+
     private static void SetPaths(JobResult result, string stem, int attempt)
     {
-        var suffix = attempt == 1 ? "" : "." + attempt.ToString(CultureInfo.InvariantCulture);
-        result.StandardOutputPath = stem + suffix + ".out";
-        result.StandardErrorPath = stem + suffix + ".err";
+        var attemptStem = AttemptStem(stem, attempt);
+        result.StandardOutputPath = attemptStem + ".out";
+        result.StandardErrorPath = attemptStem + ".err";
     }
 
     /// <summary>The file the wrapper writes the attempt's exit code to, beside its output.</summary>
@@ -298,8 +301,7 @@ internal sealed class LocalJobExecutor : JobExecutor
             return launched;
         }
 
-        var suffix = launched.Attempt == 1 ? "" : "." + launched.Attempt.ToString(CultureInfo.InvariantCulture);
-        var pidPath = stem + suffix + ".pid";
+        var pidPath = AttemptStem(stem, launched.Attempt) + ".pid";
         for (var wait = 0; wait < 20; wait++)
         {
             if (ReadNumber(pidPath) is { } pid)

@@ -179,6 +179,11 @@ internal sealed class RunRegistry : IDisposable
 
     public void Ended(int job, JobResult result)
     {
+        if (!IsNamed)
+        {
+            return; // a temporary run's ends are only ever read from its results
+        }
+
         var fields = new[]
         {
             "end", Int(job), Int((int)result.State), Int(result.Attempts), Optional(result.ExitCode), Field(result.Host), Field(result.Id),
@@ -231,17 +236,11 @@ internal sealed class RunRegistry : IDisposable
     /// <summary>Rebuilds what the journal says; a last line cut short is cut off, so that the next record starts a line.</summary>
     private void Replay()
     {
-        var bytes = new byte[journal.Length];
-        journal.Position = 0;
-        for (var read = 0; read < bytes.Length;)
+        byte[] bytes;
+        using (var copy = new MemoryStream())
         {
-            var count = journal.Read(bytes, read, bytes.Length - read);
-            if (count == 0)
-            {
-                break;
-            }
-
-            read += count;
+            journal.CopyTo(copy);
+            bytes = copy.ToArray();
         }
 
         var complete = Array.LastIndexOf(bytes, (byte)'\n') + 1;
