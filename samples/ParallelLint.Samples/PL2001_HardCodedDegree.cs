@@ -58,7 +58,7 @@ public static class HardCodedDegree
         fit.Complete();
         await fit.Completion;
 
-        Executor.ForEach(Enumerable.Range(0, datasets.Length), i => slopes[i] = Slope(datasets[i]), new ExecutorOptions { Degree = 8 }); // ❌ PL2001
+        Executor.ForEach(Enumerable.Range(0, datasets.Length), new ExecutorOptions { MaxDegreeOfParallelism = 8 }, i => slopes[i] = Slope(datasets[i])); // ❌ PL2001
         return slopes;
     }
 

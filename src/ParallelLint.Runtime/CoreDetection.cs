@@ -55,7 +55,7 @@ internal static class CoreDetection
             return new CoreLimits(forced, logical, Cores.OverrideVariable, sources, affinity);
         }
 
-        var decider = sources.Where(s => s.Limits && s.Cores is not null).OrderBy(s => s.Cores).First();
+        var decider = sources.Where(s => s.IsLimiting && s.Cores is not null).OrderBy(s => s.Cores).First();
         return new CoreLimits(decider.Cores!.Value, logical, decider.Name, sources, affinity);
     }
 

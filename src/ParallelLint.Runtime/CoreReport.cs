@@ -10,7 +10,7 @@ public sealed class CoreSource
         Name = name;
         Raw = raw;
         Cores = cores;
-        Limits = limits;
+        IsLimiting = limits;
         Note = note;
     }
 
@@ -24,7 +24,7 @@ public sealed class CoreSource
     public int? Cores { get; }
 
     /// <summary>True when the value takes part in <see cref="CoreReport.Available"/>.</summary>
-    public bool Limits { get; }
+    public bool IsLimiting { get; }
 
     /// <summary>Why the value was used or ignored.</summary>
     public string Note { get; }
@@ -65,7 +65,7 @@ public sealed class CoreReport
         var width = Sources.Select(s => s.Name.Length).DefaultIfEmpty(6).Max();
         foreach (var source in Sources)
         {
-            var state = source.Limits ? "limits"
+            var state = source.IsLimiting ? "limits"
                 : source.Raw is null ? "absent"
                 : source.Note.StartsWith("ignored", System.StringComparison.Ordinal) ? "ignored"
                 : "reported";

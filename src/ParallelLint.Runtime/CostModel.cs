@@ -64,6 +64,30 @@ public sealed class CostModel
 
     /// <summary>The predicted time and speed-up over one worker for each of <paramref name="workers"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A number of workers is 0 or below.</exception>
-    public IReadOnlyList<(int Workers, double Time, double Speedup)> Predict(IEnumerable<int> workers) =>
-        workers.Select(n => (n, Predict(n), Predict(1) / Predict(n))).ToList();
+    /// <exception cref="ArgumentNullException"><paramref name="workers"/> is null.</exception>
+    public IReadOnlyList<CostPrediction> Predict(IEnumerable<int> workers) =>
+        (workers ?? throw new ArgumentNullException(nameof(workers))).Select(n => new CostPrediction(n, Predict(n), Predict(1) / Predict(n))).ToList();
+}
+
+/// <summary>One row of a <see cref="CostModel"/>'s table: a number of workers, its predicted time and speed-up.</summary>
+public readonly struct CostPrediction
+{
+    internal CostPrediction(int workers, double time, double speedup)
+    {
+        Workers = workers;
+        Time = time;
+        Speedup = speedup;
+    }
+
+    /// <summary>How many workers the parent starts.</summary>
+    public int Workers { get; }
+
+    /// <summary>The predicted wall time, in the unit of the model's costs.</summary>
+    public double Time { get; }
+
+    /// <summary>How many times faster than one worker (below 1: slower).</summary>
+    public double Speedup { get; }
+
+    /// <summary>One row of the table: <c>4 workers: 6.5 (1.92x)</c>.</summary>
+    public override string ToString() => FormattableString.Invariant($"{Workers} workers: {Time:0.###} ({Speedup:0.##}x)");
 }

@@ -6,8 +6,20 @@ namespace ParallelLint.Runtime;
 /// <summary>One measured degree of a tuning run.</summary>
 public readonly struct TuningPoint
 {
-    internal TuningPoint(int degree, TimeSpan elapsed, double throughput)
+    /// <summary>A measurement made by hand, to fit a <see cref="ScalabilityLaw"/> to.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="degree"/> is below 1, or <paramref name="elapsed"/> is negative.</exception>
+    public TuningPoint(int degree, TimeSpan elapsed, double throughput)
     {
+        if (degree < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(degree), degree, "At least one worker.");
+        }
+
+        if (elapsed < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(elapsed), elapsed, "A run cannot take negative time.");
+        }
+
         Degree = degree;
         Elapsed = elapsed;
         Throughput = throughput;
@@ -69,17 +81,17 @@ public static class DegreeTuner
     /// <summary>Runs <paramref name="sample"/> through the executor at each degree and reports the table and the knee.</summary>
     /// <param name="sample">A few items that are like the real ones, enough for a second or so of work at degree 1.</param>
     /// <param name="body">The work of one item.</param>
-    /// <param name="maxDegree">The highest degree to try; <see cref="Cores.Available"/> when null.</param>
+    /// <param name="maxDegreeOfParallelism">The highest degree to try; <see cref="Cores.Available"/> when null.</param>
     /// <param name="tolerance">How close to the best throughput the knee must be (0.05: within 5%).</param>
-    /// <param name="cancellation">Stops the tuning run.</param>
+    /// <param name="cancellationToken">Stops the tuning run.</param>
     /// <exception cref="ArgumentNullException"><paramref name="sample"/> or <paramref name="body"/> is null.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxDegree"/> is below 1, or <paramref name="tolerance"/> is not in [0, 1).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxDegreeOfParallelism"/> is below 1, or <paramref name="tolerance"/> is not in [0, 1).</exception>
     public static async Task<TuningResult> TuneAsync<T>(
         IReadOnlyList<T> sample,
         Func<T, CancellationToken, ValueTask> body,
-        int? maxDegree = null,
+        int? maxDegreeOfParallelism = null,
         double tolerance = 0.05,
-        CancellationToken cancellation = default)
+        CancellationToken cancellationToken = default)
     {
         if (sample is null)
         {
@@ -91,19 +103,19 @@ public static class DegreeTuner
             throw new ArgumentNullException(nameof(body));
         }
 
-        if (maxDegree < 1)
+        if (maxDegreeOfParallelism < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(maxDegree), maxDegree, "At least one worker.");
+            throw new ArgumentOutOfRangeException(nameof(maxDegreeOfParallelism), maxDegreeOfParallelism, "At least one worker.");
         }
 
         CheckTolerance(tolerance);
 
         return await MeasureAsync(
-            Degrees(maxDegree ?? Cores.Available),
-            (degree, ct) => Executor.ForEachAsync(sample, body, new ExecutorOptions { Degree = degree, CancellationToken = ct }),
+            Degrees(maxDegreeOfParallelism ?? Cores.Available),
+            (degree, ct) => Executor.ForEachAsync(sample, new ExecutorOptions { MaxDegreeOfParallelism = degree, CancellationToken = ct }, body),
             sample.Count,
             tolerance,
-            cancellation,
+            cancellationToken,
             () => Uptime.Elapsed).ConfigureAwait(false);
     }
 
@@ -114,7 +126,7 @@ public static class DegreeTuner
     /// <param name="degrees">The degrees to try, in the order to run them (for example 1, 2, 4, 8).</param>
     /// <param name="run">One whole run at the given degree.</param>
     /// <param name="tolerance">How close to the shortest run the knee must be (0.05: within 5%).</param>
-    /// <param name="cancellation">Stops the tuning run.</param>
+    /// <param name="cancellationToken">Stops the tuning run.</param>
     /// <exception cref="ArgumentNullException"><paramref name="degrees"/> or <paramref name="run"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="degrees"/> is empty or holds a degree below 1.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="tolerance"/> is not in [0, 1).</exception>
@@ -122,8 +134,8 @@ public static class DegreeTuner
         IEnumerable<int> degrees,
         Func<int, CancellationToken, Task> run,
         double tolerance = 0.05,
-        CancellationToken cancellation = default) =>
-        TuneRunsAsync(degrees, run, tolerance, cancellation, () => Uptime.Elapsed);
+        CancellationToken cancellationToken = default) =>
+        TuneRunsAsync(degrees, run, tolerance, cancellationToken, () => Uptime.Elapsed);
 
     // The same, timed by now(): tests pass a clock that their runs advance, so the pick is checked without wall-clock noise.
     internal static async Task<TuningResult> TuneRunsAsync(
@@ -170,7 +182,7 @@ public static class DegreeTuner
 
         var best = points.Max(p => p.Throughput);
         var knee = points.Where(p => p.Throughput >= (1 - tolerance) * best).Min(p => p.Degree);
-        return new TuningResult(points, knee, ScalabilityLaw.Fit(points.Select(p => (p.Degree, p.Throughput))));
+        return new TuningResult(points, knee, ScalabilityLaw.Fit(points));
     }
 
     private static void CheckTolerance(double tolerance)

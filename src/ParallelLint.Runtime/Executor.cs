@@ -1,5 +1,4 @@
-using System.Diagnostics.CodeAnalysis;
-using System.Runtime.ExceptionServices;
+using System.Runtime.CompilerServices;
 
 namespace ParallelLint.Runtime;
 
@@ -9,78 +8,236 @@ namespace ParallelLint.Runtime;
 /// (and code sized by <see cref="Cores.Available"/>) nested inside multiply to at most the machine.
 /// </summary>
 /// <remarks>
+/// <para>
+/// The methods are shaped like <c>Parallel.ForEachAsync</c>: the source first, then a <see cref="CancellationToken"/>
+/// or an <see cref="ExecutorOptions"/>, the body last. Failures surface as the BCL's do: the returned task faults with
+/// every exception the bodies threw (<c>task.Exception.InnerExceptions</c>) and <c>await</c> throws the first one,
+/// whatever the <see cref="ExecutorOptions.FailurePolicy"/>; the synchronous <see cref="ForEach{T}(IEnumerable{T}, Action{T})"/>
+/// throws an <see cref="AggregateException"/> of them, as <c>Parallel.ForEach</c> does. A cancelled run ends with
+/// <see cref="OperationCanceledException"/> (the task is <see cref="TaskStatus.Canceled"/>) unless an item failed.
+/// </para>
+/// <para>
 /// BCL <c>Parallel.For</c> without options always targets the whole thread pool (its default options name
 /// <c>TaskScheduler.Default</c>), which no library can narrow per item; PL1001 reports it inside an item and its fix
 /// gives it <c>new ParallelOptions { MaxDegreeOfParallelism = Cores.Available }</c>, the item's share.
+/// </para>
 /// </remarks>
 public static class Executor
 {
-    // RS0026 guards against calls that become ambiguous when an overload with optional parameters is added. These
-    // overloads differ in the type of their source, so leaving out the options never makes a call ambiguous.
-    private const string OverloadsDifferBySource = "IEnumerable<T> and IAsyncEnumerable<T> overloads cannot be confused.";
+    /// <summary>How many results <see cref="StreamAsync{T, TResult}(IEnumerable{T}, Func{T, CancellationToken, ValueTask{TResult}})"/> may hold per worker ahead of the one its caller waits for.</summary>
+    internal const int StreamWindowPerWorker = 2;
 
-    /// <summary>Runs <paramref name="body"/> for every item, at most <see cref="ExecutorOptions.Degree"/> at once.</summary>
+    /// <summary>Runs <paramref name="body"/> for every item, at most <see cref="ExecutorOptions.MaxDegreeOfParallelism"/> at once.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="source"/> or <paramref name="body"/> is null.</exception>
-    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = OverloadsDifferBySource)]
-    public static Task ForEachAsync<T>(IEnumerable<T> source, Func<T, CancellationToken, ValueTask> body, ExecutorOptions? options = null)
+    public static Task ForEachAsync<T>(IEnumerable<T> source, Func<T, CancellationToken, ValueTask> body) =>
+        ForEachAsync(source, Default, body);
+
+    /// <inheritdoc cref="ForEachAsync{T}(IEnumerable{T}, Func{T, CancellationToken, ValueTask})"/>
+    /// <param name="source">The items.</param>
+    /// <param name="cancellationToken">Stops the run: items not started are skipped.</param>
+    /// <param name="body">The work of one item.</param>
+    public static Task ForEachAsync<T>(IEnumerable<T> source, CancellationToken cancellationToken, Func<T, CancellationToken, ValueTask> body) =>
+        ForEachAsync(source, WithToken(cancellationToken), body);
+
+    /// <inheritdoc cref="ForEachAsync{T}(IEnumerable{T}, Func{T, CancellationToken, ValueTask})"/>
+    /// <param name="source">The items.</param>
+    /// <param name="options">The degree, cores per item, cancellation, failure policy and progress of the run.</param>
+    /// <param name="body">The work of one item.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="source"/>, <paramref name="options"/> or <paramref name="body"/> is null.</exception>
+    public static Task ForEachAsync<T>(IEnumerable<T> source, ExecutorOptions options, Func<T, CancellationToken, ValueTask> body)
     {
-        Require(source, nameof(source));
-        Require(body, nameof(body));
-        return RunAsync(new EnumerableSource<T>(source), (item, _, token) => body(item, token), options);
+        Require(source, nameof(source), options, body);
+        return RunAsync(new EnumerableSource<T>(source), (item, _, token) => body(item, token), options, CancellationToken.None);
     }
 
-    /// <summary>Runs <paramref name="body"/> for every item of an async stream, at most <see cref="ExecutorOptions.Degree"/> at once.</summary>
+    /// <summary>Runs <paramref name="body"/> for every item of an async stream, at most <see cref="ExecutorOptions.MaxDegreeOfParallelism"/> at once.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="source"/> or <paramref name="body"/> is null.</exception>
-    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = OverloadsDifferBySource)]
-    public static Task ForEachAsync<T>(IAsyncEnumerable<T> source, Func<T, CancellationToken, ValueTask> body, ExecutorOptions? options = null)
+    public static Task ForEachAsync<T>(IAsyncEnumerable<T> source, Func<T, CancellationToken, ValueTask> body) =>
+        ForEachAsync(source, Default, body);
+
+    /// <inheritdoc cref="ForEachAsync{T}(IAsyncEnumerable{T}, Func{T, CancellationToken, ValueTask})"/>
+    /// <param name="source">The items.</param>
+    /// <param name="cancellationToken">Stops the run: items not started are skipped.</param>
+    /// <param name="body">The work of one item.</param>
+    public static Task ForEachAsync<T>(IAsyncEnumerable<T> source, CancellationToken cancellationToken, Func<T, CancellationToken, ValueTask> body) =>
+        ForEachAsync(source, WithToken(cancellationToken), body);
+
+    /// <inheritdoc cref="ForEachAsync{T}(IAsyncEnumerable{T}, Func{T, CancellationToken, ValueTask})"/>
+    /// <param name="source">The items.</param>
+    /// <param name="options">The degree, cores per item, cancellation, failure policy and progress of the run.</param>
+    /// <param name="body">The work of one item.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="source"/>, <paramref name="options"/> or <paramref name="body"/> is null.</exception>
+    public static Task ForEachAsync<T>(IAsyncEnumerable<T> source, ExecutorOptions options, Func<T, CancellationToken, ValueTask> body)
     {
-        Require(source, nameof(source));
-        Require(body, nameof(body));
-        return RunAsync(new AsyncEnumerableSource<T>(source), (item, _, token) => body(item, token), options);
+        Require(source, nameof(source), options, body);
+        return RunAsync(new AsyncEnumerableSource<T>(source), (item, _, token) => body(item, token), options, CancellationToken.None);
     }
 
-    /// <summary>Runs <paramref name="body"/> for every item and returns the results in the order of the items.</summary>
+    /// <summary>Runs <paramref name="body"/> for every item and returns the results in the order of the items, all at the end.</summary>
     /// <remarks>
     /// The body returns a <see cref="ValueTask{TResult}"/>, as <c>Parallel.ForEachAsync</c>'s does. A method that returns
     /// a <see cref="Task{TResult}"/> goes in through an async lambda: <c>async (item, ct) =&gt; await FitAsync(item, ct)</c>.
     /// There is no overload taking <see cref="Task{TResult}"/>: an async lambda would match both, an ambiguous call (CS0121).
+    /// To use each result as soon as it and those before it are ready, use <see cref="StreamAsync{T, TResult}(IEnumerable{T}, Func{T, CancellationToken, ValueTask{TResult}})"/>.
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="source"/> or <paramref name="body"/> is null.</exception>
-    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = OverloadsDifferBySource)]
-    public static Task<TResult[]> MapAsync<T, TResult>(IEnumerable<T> source, Func<T, CancellationToken, ValueTask<TResult>> body, ExecutorOptions? options = null)
+    public static Task<TResult[]> MapAsync<T, TResult>(IEnumerable<T> source, Func<T, CancellationToken, ValueTask<TResult>> body) =>
+        MapAsync(source, Default, body);
+
+    /// <inheritdoc cref="MapAsync{T, TResult}(IEnumerable{T}, Func{T, CancellationToken, ValueTask{TResult}})"/>
+    /// <param name="source">The items.</param>
+    /// <param name="cancellationToken">Stops the run: items not started are skipped.</param>
+    /// <param name="body">The work of one item.</param>
+    public static Task<TResult[]> MapAsync<T, TResult>(IEnumerable<T> source, CancellationToken cancellationToken, Func<T, CancellationToken, ValueTask<TResult>> body) =>
+        MapAsync(source, WithToken(cancellationToken), body);
+
+    /// <inheritdoc cref="MapAsync{T, TResult}(IEnumerable{T}, Func{T, CancellationToken, ValueTask{TResult}})"/>
+    /// <param name="source">The items.</param>
+    /// <param name="options">The degree, cores per item, cancellation, failure policy and progress of the run.</param>
+    /// <param name="body">The work of one item.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="source"/>, <paramref name="options"/> or <paramref name="body"/> is null.</exception>
+    public static Task<TResult[]> MapAsync<T, TResult>(IEnumerable<T> source, ExecutorOptions options, Func<T, CancellationToken, ValueTask<TResult>> body)
     {
-        Require(source, nameof(source));
-        Require(body, nameof(body));
-        return MapAsync(new EnumerableSource<T>(source), body, options);
+        Require(source, nameof(source), options, body);
+        return MapAsync(new EnumerableSource<T>(source), options, body);
     }
 
-    /// <summary>Runs <paramref name="body"/> for every item of an async stream and returns the results in the stream's order.</summary>
+    /// <summary>Runs <paramref name="body"/> for every item of an async stream and returns the results in the stream's order, all at the end.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="source"/> or <paramref name="body"/> is null.</exception>
-    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = OverloadsDifferBySource)]
-    public static Task<TResult[]> MapAsync<T, TResult>(IAsyncEnumerable<T> source, Func<T, CancellationToken, ValueTask<TResult>> body, ExecutorOptions? options = null)
+    public static Task<TResult[]> MapAsync<T, TResult>(IAsyncEnumerable<T> source, Func<T, CancellationToken, ValueTask<TResult>> body) =>
+        MapAsync(source, Default, body);
+
+    /// <inheritdoc cref="MapAsync{T, TResult}(IAsyncEnumerable{T}, Func{T, CancellationToken, ValueTask{TResult}})"/>
+    /// <param name="source">The items.</param>
+    /// <param name="cancellationToken">Stops the run: items not started are skipped.</param>
+    /// <param name="body">The work of one item.</param>
+    public static Task<TResult[]> MapAsync<T, TResult>(IAsyncEnumerable<T> source, CancellationToken cancellationToken, Func<T, CancellationToken, ValueTask<TResult>> body) =>
+        MapAsync(source, WithToken(cancellationToken), body);
+
+    /// <inheritdoc cref="MapAsync{T, TResult}(IAsyncEnumerable{T}, Func{T, CancellationToken, ValueTask{TResult}})"/>
+    /// <param name="source">The items.</param>
+    /// <param name="options">The degree, cores per item, cancellation, failure policy and progress of the run.</param>
+    /// <param name="body">The work of one item.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="source"/>, <paramref name="options"/> or <paramref name="body"/> is null.</exception>
+    public static Task<TResult[]> MapAsync<T, TResult>(IAsyncEnumerable<T> source, ExecutorOptions options, Func<T, CancellationToken, ValueTask<TResult>> body)
     {
-        Require(source, nameof(source));
-        Require(body, nameof(body));
-        return MapAsync(new AsyncEnumerableSource<T>(source), body, options);
+        Require(source, nameof(source), options, body);
+        return MapAsync(new AsyncEnumerableSource<T>(source), options, body);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/> for every item and streams the results in the order of the items, each as soon as
+    /// it and every result before it are ready, holding at most two results per worker ahead of the one awaited.
+    /// </summary>
+    /// <remarks>
+    /// The run starts when the enumeration does and stops when it ends: leaving <c>await foreach</c> early cancels
+    /// the items still running. When an item fails, the enumeration throws that failure once the results before it
+    /// were streamed; under <see cref="FailurePolicy.RunAllThenThrow"/> it streams every other result first and then
+    /// throws the first failure. A token given to <c>WithCancellation</c> stops the run too.
+    /// </remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="source"/> or <paramref name="body"/> is null.</exception>
+    public static IAsyncEnumerable<TResult> StreamAsync<T, TResult>(IEnumerable<T> source, Func<T, CancellationToken, ValueTask<TResult>> body) =>
+        StreamAsync(source, Default, body);
+
+    /// <inheritdoc cref="StreamAsync{T, TResult}(IEnumerable{T}, Func{T, CancellationToken, ValueTask{TResult}})"/>
+    /// <param name="source">The items.</param>
+    /// <param name="cancellationToken">Stops the run: items not started are skipped.</param>
+    /// <param name="body">The work of one item.</param>
+    public static IAsyncEnumerable<TResult> StreamAsync<T, TResult>(IEnumerable<T> source, CancellationToken cancellationToken, Func<T, CancellationToken, ValueTask<TResult>> body) =>
+        StreamAsync(source, WithToken(cancellationToken), body);
+
+    /// <inheritdoc cref="StreamAsync{T, TResult}(IEnumerable{T}, Func{T, CancellationToken, ValueTask{TResult}})"/>
+    /// <param name="source">The items.</param>
+    /// <param name="options">The degree, cores per item, cancellation, failure policy and progress of the run.</param>
+    /// <param name="body">The work of one item.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="source"/>, <paramref name="options"/> or <paramref name="body"/> is null.</exception>
+    public static IAsyncEnumerable<TResult> StreamAsync<T, TResult>(IEnumerable<T> source, ExecutorOptions options, Func<T, CancellationToken, ValueTask<TResult>> body)
+    {
+        Require(source, nameof(source), options, body);
+        return StreamAsync(() => new EnumerableSource<T>(source), options, body);
+    }
+
+    /// <summary>Runs <paramref name="body"/> for every item of an async stream and streams the results in the stream's order; see <see cref="StreamAsync{T, TResult}(IEnumerable{T}, Func{T, CancellationToken, ValueTask{TResult}})"/>.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="source"/> or <paramref name="body"/> is null.</exception>
+    public static IAsyncEnumerable<TResult> StreamAsync<T, TResult>(IAsyncEnumerable<T> source, Func<T, CancellationToken, ValueTask<TResult>> body) =>
+        StreamAsync(source, Default, body);
+
+    /// <inheritdoc cref="StreamAsync{T, TResult}(IAsyncEnumerable{T}, Func{T, CancellationToken, ValueTask{TResult}})"/>
+    /// <param name="source">The items.</param>
+    /// <param name="cancellationToken">Stops the run: items not started are skipped.</param>
+    /// <param name="body">The work of one item.</param>
+    public static IAsyncEnumerable<TResult> StreamAsync<T, TResult>(IAsyncEnumerable<T> source, CancellationToken cancellationToken, Func<T, CancellationToken, ValueTask<TResult>> body) =>
+        StreamAsync(source, WithToken(cancellationToken), body);
+
+    /// <inheritdoc cref="StreamAsync{T, TResult}(IAsyncEnumerable{T}, Func{T, CancellationToken, ValueTask{TResult}})"/>
+    /// <param name="source">The items.</param>
+    /// <param name="options">The degree, cores per item, cancellation, failure policy and progress of the run.</param>
+    /// <param name="body">The work of one item.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="source"/>, <paramref name="options"/> or <paramref name="body"/> is null.</exception>
+    public static IAsyncEnumerable<TResult> StreamAsync<T, TResult>(IAsyncEnumerable<T> source, ExecutorOptions options, Func<T, CancellationToken, ValueTask<TResult>> body)
+    {
+        Require(source, nameof(source), options, body);
+        return StreamAsync(() => new AsyncEnumerableSource<T>(source), options, body);
     }
 
     /// <summary>Runs <paramref name="body"/> for every item and blocks until all are done.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="source"/> or <paramref name="body"/> is null.</exception>
-    public static void ForEach<T>(IEnumerable<T> source, Action<T> body, ExecutorOptions? options = null)
+    /// <exception cref="AggregateException">Items threw: every exception they threw.</exception>
+    public static void ForEach<T>(IEnumerable<T> source, Action<T> body) => ForEach(source, Default, body);
+
+    /// <inheritdoc cref="ForEach{T}(IEnumerable{T}, Action{T})"/>
+    /// <param name="source">The items.</param>
+    /// <param name="options">The degree, cores per item, cancellation, failure policy and progress of the run.</param>
+    /// <param name="body">The work of one item.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="source"/>, <paramref name="options"/> or <paramref name="body"/> is null.</exception>
+    /// <exception cref="OperationCanceledException">The options' token was cancelled and no item failed.</exception>
+    public static void ForEach<T>(IEnumerable<T> source, ExecutorOptions options, Action<T> body)
     {
-        Require(source, nameof(source));
-        Require(body, nameof(body));
-        RunAsync(
+        Require(source, nameof(source), options, body);
+        var run = RunAsync(
             new EnumerableSource<T>(source),
             (item, _, _) =>
             {
                 body(item);
                 return default;
             },
-            options).GetAwaiter().GetResult();
+            options,
+            CancellationToken.None);
+        try
+        {
+            run.Wait();
+        }
+        catch (AggregateException) when (run.IsCanceled)
+        {
+            throw new OperationCanceledException(options.CancellationToken);
+        }
     }
 
-    private static async Task<TResult[]> MapAsync<T, TResult>(ItemSource<T> source, Func<T, CancellationToken, ValueTask<TResult>> body, ExecutorOptions? options)
+    // Read-only use only: a run never writes to its options.
+    private static ExecutorOptions Default { get; } = new();
+
+    private static ExecutorOptions WithToken(CancellationToken cancellationToken) =>
+        cancellationToken.CanBeCanceled ? new ExecutorOptions { CancellationToken = cancellationToken } : Default;
+
+    private static void Require(object? source, string sourceName, ExecutorOptions? options, Delegate? body)
+    {
+        if (source is null)
+        {
+            throw new ArgumentNullException(sourceName);
+        }
+
+        if (options is null)
+        {
+            throw new ArgumentNullException(nameof(options));
+        }
+
+        if (body is null)
+        {
+            throw new ArgumentNullException(nameof(body));
+        }
+    }
+
+    private static async Task<TResult[]> MapAsync<T, TResult>(ItemSource<T> source, ExecutorOptions options, Func<T, CancellationToken, ValueTask<TResult>> body)
     {
         // Results land at their item's position, whatever order the items finish in.
         var results = new List<TResult>(source.Count is long known ? (int)Math.Min(known, int.MaxValue) : 0);
@@ -99,15 +256,133 @@ public static class Executor
                     results[(int)index] = result;
                 }
             },
-            options).ConfigureAwait(false);
+            options,
+            CancellationToken.None).ConfigureAwait(false);
         return results.ToArray();
     }
 
-    private static async Task RunAsync<T>(ItemSource<T> source, Func<T, long, CancellationToken, ValueTask> body, ExecutorOptions? options)
+    private static async IAsyncEnumerable<TResult> StreamAsync<T, TResult>(
+        Func<ItemSource<T>> createSource,
+        ExecutorOptions options,
+        Func<T, CancellationToken, ValueTask<TResult>> body,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        options ??= new ExecutorOptions();
+        // An item is taken from the source only with a place in the window, given back when its result is streamed
+        // (or skipped): so at most the window's size of results wait for a slow one before them.
+        using var window = new SemaphoreSlim(StreamWindowPerWorker * DegreeOf(options, Cores.Available));
+        var slots = new Dictionary<long, TaskCompletionSource<TResult>>();
+        TaskCompletionSource<TResult> Slot(long index)
+        {
+            lock (slots)
+            {
+                if (!slots.TryGetValue(index, out var slot))
+                {
+                    slots.Add(index, slot = new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously));
+                }
+
+                return slot;
+            }
+        }
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var run = RunAsync(
+            new WindowedSource<T>(createSource(), window),
+            async (item, index, token) =>
+            {
+                try
+                {
+                    Slot(index).TrySetResult(await body(item, token).ConfigureAwait(false));
+                }
+                catch (Exception e)
+                {
+                    Slot(index).TrySetException(e);
+                    throw;
+                }
+            },
+            options,
+            stop.Token);
+        try
+        {
+            for (long next = 0; ; next++)
+            {
+                var slot = Slot(next).Task;
+                if (await Task.WhenAny(slot, run).ConfigureAwait(false) != slot && !slot.IsCompleted)
+                {
+                    // The run ended first: with its failures or cancellation, or with no item at this position.
+                    await run.ConfigureAwait(false);
+                    yield break;
+                }
+
+                lock (slots)
+                {
+                    slots.Remove(next);
+                }
+
+                if (slot.Status != TaskStatus.RanToCompletion)
+                {
+                    if (options.FailurePolicy == FailurePolicy.StopAtFirstFailure)
+                    {
+                        await run.ConfigureAwait(false);
+                    }
+
+                    window.Release();
+                    continue;
+                }
+
+                yield return slot.Result;
+                window.Release();
+            }
+        }
+        finally
+        {
+            // Left early (break, an exception in the caller's loop): stop what is running and wait for it.
+            stop.Cancel();
+            await run.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Runs the items and ends as the BCL's loops do: faulted with every failure (<c>await</c> throws the first),
+    /// else cancelled when a token was, else done.
+    /// </summary>
+    private static Task RunAsync<T>(ItemSource<T> source, Func<T, long, CancellationToken, ValueTask> body, ExecutorOptions options, CancellationToken stopToken)
+    {
+        var ended = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        RunWorkersAsync(source, body, options, stopToken).ContinueWith(
+            run =>
+            {
+                if (run.IsFaulted)
+                {
+                    ended.TrySetException(run.Exception!.InnerExceptions);
+                }
+                else if (run.Result.Count > 0)
+                {
+                    ended.TrySetException(run.Result);
+                }
+                else if (options.CancellationToken.IsCancellationRequested)
+                {
+                    ended.TrySetCanceled(options.CancellationToken);
+                }
+                else if (stopToken.IsCancellationRequested)
+                {
+                    ended.TrySetCanceled(stopToken);
+                }
+                else
+                {
+                    ended.TrySetResult(true);
+                }
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+        return ended.Task;
+    }
+
+    /// <summary>Runs the workers to the end and returns what the items threw.</summary>
+    private static async Task<IReadOnlyList<Exception>> RunWorkersAsync<T>(ItemSource<T> source, Func<T, long, CancellationToken, ValueTask> body, ExecutorOptions options, CancellationToken stopToken)
+    {
         var available = Cores.Available;
-        var degree = options.Degree ?? Math.Max(1, available / options.CoresPerItem);
+        var degree = DegreeOf(options, available);
         var budget = options.CoresPerItem > 1 ? options.CoresPerItem : Math.Max(1, available / degree);
         var run = new Run(options);
         if (source.Count is long known)
@@ -115,7 +390,7 @@ public static class Executor
             run.Queue(known);
         }
 
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(options.CancellationToken);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(options.CancellationToken, stopToken);
         var workers = new Task[degree];
         for (var i = 0; i < degree; i++)
         {
@@ -132,9 +407,11 @@ public static class Executor
             await source.DisposeAsync().ConfigureAwait(false);
         }
 
-        options.CancellationToken.ThrowIfCancellationRequested();
-        run.ThrowFailures();
+        return run.Failures;
     }
+
+    private static int DegreeOf(ExecutorOptions options, int available) =>
+        options.MaxDegreeOfParallelism ?? Math.Max(1, available / options.CoresPerItem);
 
     private static async Task WorkAsync<T>(ItemSource<T> source, Func<T, long, CancellationToken, ValueTask> body, int budget, Run run, CancellationTokenSource stop)
     {
@@ -179,12 +456,33 @@ public static class Executor
         }
     }
 
-    private static void Require(object? argument, string name)
+    /// <summary>A source that hands out an item only with a place in a window, for bounded streaming.</summary>
+    private sealed class WindowedSource<T> : ItemSource<T>
     {
-        if (argument is null)
+        private readonly ItemSource<T> items;
+        private readonly SemaphoreSlim window;
+
+        public WindowedSource(ItemSource<T> items, SemaphoreSlim window)
         {
-            throw new ArgumentNullException(name);
+            this.items = items;
+            this.window = window;
         }
+
+        public override long? Count => items.Count;
+
+        public override async ValueTask<(bool HasItem, T Item, long Index)> NextAsync(CancellationToken cancellation)
+        {
+            await window.WaitAsync(cancellation).ConfigureAwait(false);
+            var next = await items.NextAsync(cancellation).ConfigureAwait(false);
+            if (!next.HasItem)
+            {
+                window.Release();
+            }
+
+            return next;
+        }
+
+        public override ValueTask DisposeAsync() => items.DisposeAsync();
     }
 
     /// <summary>The counters and failures of one run.</summary>
@@ -254,19 +552,16 @@ public static class Executor
             return options.FailurePolicy;
         }
 
-        public void ThrowFailures()
+        /// <summary>What the items threw, in the order they threw it.</summary>
+        public IReadOnlyList<Exception> Failures
         {
-            if (failures.Count == 0)
+            get
             {
-                return;
+                lock (failures)
+                {
+                    return failures.ToArray();
+                }
             }
-
-            if (options.FailurePolicy == FailurePolicy.StopAtFirstFailure)
-            {
-                ExceptionDispatchInfo.Capture(failures[0]).Throw();
-            }
-
-            throw new AggregateException(failures);
         }
 
         private void Report() =>

@@ -3,17 +3,17 @@ namespace ParallelLint.Runtime;
 /// <summary>What an <see cref="Executor"/> run does when an item fails.</summary>
 public enum FailurePolicy
 {
-    /// <summary>Cancel the items not yet started and rethrow the first failure.</summary>
+    /// <summary>Skip the items not yet started and cancel the token of those running; the run faults with what failed.</summary>
     StopAtFirstFailure,
 
-    /// <summary>Run every item, then throw an <see cref="AggregateException"/> of all failures.</summary>
+    /// <summary>Run every item; the run then faults with every failure.</summary>
     RunAllThenThrow,
 }
 
 /// <summary>How an <see cref="Executor"/> run is bounded and observed.</summary>
 public sealed class ExecutorOptions
 {
-    private int? degree;
+    private int? maxDegreeOfParallelism;
     private int coresPerItem = 1;
 
     /// <summary>
@@ -21,10 +21,13 @@ public sealed class ExecutorOptions
     /// at least 1.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is 0 or below.</exception>
-    public int? Degree
+    /// <remarks>Named as <c>ParallelOptions.MaxDegreeOfParallelism</c>; unlike it, there is no "unbounded" value.</remarks>
+    public int? MaxDegreeOfParallelism
     {
-        get => degree;
-        set => degree = value is null or > 0 ? value : throw new ArgumentOutOfRangeException(nameof(Degree), value, "The degree must be at least 1.");
+        get => maxDegreeOfParallelism;
+        set => maxDegreeOfParallelism = value is null or > 0
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(MaxDegreeOfParallelism), value, "The degree must be at least 1.");
     }
 
     /// <summary>The cores each item uses (its own inner threads); also the budget <see cref="Cores.Available"/> reports inside it.</summary>
@@ -35,7 +38,7 @@ public sealed class ExecutorOptions
         set => coresPerItem = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(CoresPerItem), value, "Each item needs at least one core.");
     }
 
-    /// <summary>Stops the run: items not started are skipped and the run throws <see cref="OperationCanceledException"/>.</summary>
+    /// <summary>Stops the run: items not started are skipped and the run ends with <see cref="OperationCanceledException"/>.</summary>
     public CancellationToken CancellationToken { get; set; }
 
     /// <summary>What a failing item does to the rest of the run.</summary>

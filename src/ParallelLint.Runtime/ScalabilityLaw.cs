@@ -34,11 +34,12 @@ public sealed class ScalabilityLaw
         (PeakDegree is double peak ? FormattableString.Invariant($"peak at {peak:0.0}") : "no peak (throughput never falls)");
 
     /// <summary>
-    /// Least-squares fit to measured (degree, throughput) points, one of them at degree 1. With λ = X(1), the law is
+    /// Least-squares fit to measured points (their degree and throughput), one of them at degree 1. With λ = X(1), the law is
     /// linear in σ and κ: <c>n/C(n) − 1 = σ(n−1) + κn(n−1)</c>, where C(n) = X(n)/λ.
     /// </summary>
     /// <exception cref="ArgumentException">No point at degree 1, or a degree or throughput that is not positive.</exception>
-    public static ScalabilityLaw Fit(IEnumerable<(int Degree, double Throughput)> points)
+    /// <exception cref="ArgumentNullException"><paramref name="points"/> is null.</exception>
+    public static ScalabilityLaw Fit(IEnumerable<TuningPoint> points)
     {
         var measured = points?.ToList() ?? throw new ArgumentNullException(nameof(points));
         if (measured.Any(p => p.Degree < 1 || !(p.Throughput > 0)))
@@ -54,9 +55,9 @@ public sealed class ScalabilityLaw
 
         // Normal equations of y = σ·a + κ·b without intercept.
         double aa = 0, ab = 0, bb = 0, ay = 0, by = 0;
-        foreach (var (degree, throughput) in measured.Where(p => p.Degree > 1))
+        foreach (var point in measured.Where(p => p.Degree > 1))
         {
-            double n = degree, a = n - 1, b = n * (n - 1), y = n / (throughput / single) - 1;
+            double n = point.Degree, a = n - 1, b = n * (n - 1), y = n / (point.Throughput / single) - 1;
             aa += a * a;
             ab += a * b;
             bb += b * b;

@@ -53,7 +53,7 @@ public class ChoosingTheDegreeTests
     public void The_scalability_law_fit_recovers_known_contention_and_coherency()
     {
         const double Lambda = 100, Sigma = 0.05, Kappa = 0.002;
-        var points = new[] { 1, 2, 4, 8, 16 }.Select(n => (n, Lambda * n / (1 + Sigma * (n - 1) + Kappa * n * (n - 1))));
+        var points = Measured.Points(new[] { 1, 2, 4, 8, 16 }.Select(n => (n, Lambda * n / (1 + Sigma * (n - 1) + Kappa * n * (n - 1)))).ToArray());
         var law = ScalabilityLaw.Fit(points);
 
         Assert.Equal(Sigma, law.Sigma, precision: 6);
@@ -65,7 +65,7 @@ public class ChoosingTheDegreeTests
     [Fact]
     public void Linear_scaling_has_no_peak()
     {
-        var law = ScalabilityLaw.Fit(new[] { (1, 10.0), (2, 20.0), (4, 40.0) });
+        var law = ScalabilityLaw.Fit(Measured.Points((1, 10.0), (2, 20.0), (4, 40.0)));
         Assert.Null(law.PeakDegree);
         Assert.Equal(80, law.Throughput(8), precision: 6);
     }
@@ -73,8 +73,8 @@ public class ChoosingTheDegreeTests
     [Fact]
     public void The_fit_needs_a_point_at_degree_one()
     {
-        Assert.Throws<ArgumentException>(() => ScalabilityLaw.Fit(new[] { (2, 10.0), (4, 12.0) }));
-        Assert.Throws<ArgumentException>(() => ScalabilityLaw.Fit(new[] { (1, 0.0) }));
+        Assert.Throws<ArgumentException>(() => ScalabilityLaw.Fit(Measured.Points((2, 10.0), (4, 12.0))));
+        Assert.Throws<ArgumentException>(() => ScalabilityLaw.Fit(Measured.Points((1, 0.0))));
     }
 
     [Fact]
@@ -85,7 +85,7 @@ public class ChoosingTheDegreeTests
         {
             Thread.SpinWait(200_000);
             return default;
-        }, maxDegree: 4);
+        }, maxDegreeOfParallelism: 4);
 
         Assert.Equal(new[] { 1, 2, 4 }, result.Points.Select(p => p.Degree));
         Assert.All(result.Points, p => Assert.True(p.Throughput > 0));
@@ -142,7 +142,7 @@ public class ChoosingTheDegreeTests
     [Fact]
     public async Task Bad_tuning_arguments_name_their_parameter()
     {
-        Assert.Equal("maxDegree", (await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => DegreeTuner.TuneAsync(new[] { 1 }, (_, _) => default, maxDegree: 0))).ParamName);
+        Assert.Equal("maxDegreeOfParallelism", (await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => DegreeTuner.TuneAsync(new[] { 1 }, (_, _) => default, maxDegreeOfParallelism: 0))).ParamName);
         Assert.Equal("tolerance", (await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => DegreeTuner.TuneAsync(new[] { 1 }, (_, _) => default, tolerance: 1))).ParamName);
         Assert.Equal("degrees", (await Assert.ThrowsAsync<ArgumentException>(() => DegreeTuner.TuneRunsAsync(new[] { 1, 0 }, (_, _) => Task.CompletedTask))).ParamName);
         Assert.Equal("degrees", (await Assert.ThrowsAsync<ArgumentException>(() => DegreeTuner.TuneRunsAsync(Array.Empty<int>(), (_, _) => Task.CompletedTask))).ParamName);

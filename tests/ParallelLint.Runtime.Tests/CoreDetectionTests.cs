@@ -120,7 +120,7 @@ public class CoreDetectionTests
         var report = machine.Detect();
         Assert.Equal(8, report.Available);
         var omp = report.Sources.Single(s => s.Name == "OMP_NUM_THREADS");
-        Assert.Equal((1, false), (omp.Cores, omp.Limits));
+        Assert.Equal((1, false), (omp.Cores, omp.IsLimiting));
     }
 
     [Theory]
@@ -136,7 +136,7 @@ public class CoreDetectionTests
         var report = machine.Detect();
         Assert.Equal(6, report.Available);
         var nslots = report.Sources.Single(s => s.Name == "NSLOTS");
-        Assert.Equal((value, false), (nslots.Raw, nslots.Limits));
+        Assert.Equal((value, false), (nslots.Raw, nslots.IsLimiting));
         Assert.Contains("ignored", nslots.Note);
     }
 

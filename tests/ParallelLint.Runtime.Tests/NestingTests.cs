@@ -13,18 +13,18 @@ public class NestingTests
     public async Task Inside_an_item_Cores_Available_is_the_items_share()
     {
         var seen = await OnCores.RunAsync(Machine, () =>
-            Executor.MapAsync(Enumerable.Range(0, 8), (_, _) => new ValueTask<int>(Cores.Available), new ExecutorOptions { Degree = 2 }));
+            Executor.MapAsync(Enumerable.Range(0, 8), new ExecutorOptions { MaxDegreeOfParallelism = 2 }, (_, _) => new ValueTask<int>(Cores.Available)));
         Assert.All(seen, cores => Assert.Equal(Machine / 2, cores));
     }
 
     [Fact]
     public async Task Cores_per_item_is_the_budget_inside_the_item()
     {
-        var seen = await Executor.MapAsync(Enumerable.Range(0, 4), async (_, _) =>
+        var seen = await Executor.MapAsync(Enumerable.Range(0, 4), new ExecutorOptions { MaxDegreeOfParallelism = 1, CoresPerItem = 3 }, async (_, _) =>
         {
             await Task.Yield();
             return Cores.Available;
-        }, new ExecutorOptions { Degree = 1, CoresPerItem = 3 });
+        });
         Assert.All(seen, cores => Assert.Equal(3, cores));
     }
 
@@ -33,7 +33,7 @@ public class NestingTests
     {
         // Outer: 2 items at once, each with half the cores. Inner: defaults to that share, not to the machine.
         var gauge = new ConcurrencyGauge();
-        await OnCores.RunAsync(Machine, () => Executor.ForEachAsync(Enumerable.Range(0, 2), async (_, _) =>
+        await OnCores.RunAsync(Machine, () => Executor.ForEachAsync(Enumerable.Range(0, 2), new ExecutorOptions { MaxDegreeOfParallelism = 2 }, async (_, _) =>
         {
             await Executor.ForEachAsync(Enumerable.Range(0, 40), async (_, _) =>
             {
@@ -42,7 +42,7 @@ public class NestingTests
                     await Task.Delay(2);
                 }
             });
-        }, new ExecutorOptions { Degree = 2 }));
+        }));
 
         Assert.InRange(gauge.Max, 1, Machine);
     }
@@ -55,7 +55,7 @@ public class NestingTests
         // Enough pool threads that only the degree, not thread injection, limits how many bodies overlap.
         ThreadPool.GetMinThreads(out var workers, out var io);
         ThreadPool.SetMinThreads(Math.Max(workers, 4 * Machine), io);
-        await OnCores.RunAsync(Machine, () => Executor.ForEachAsync(Enumerable.Range(0, 2), (_, _) =>
+        await OnCores.RunAsync(Machine, () => Executor.ForEachAsync(Enumerable.Range(0, 2), new ExecutorOptions { MaxDegreeOfParallelism = 2 }, (_, _) =>
         {
             Parallel.For(0, 40, new ParallelOptions { MaxDegreeOfParallelism = Cores.Available }, _ =>
             {
@@ -65,7 +65,7 @@ public class NestingTests
                 }
             });
             return default;
-        }, new ExecutorOptions { Degree = 2 }));
+        }));
 
         Assert.InRange(gauge.Max, 1, Machine);
     }
@@ -74,7 +74,7 @@ public class NestingTests
     public void Outside_any_item_the_budget_does_not_leak()
     {
         var inside = 0;
-        Executor.ForEach(new[] { 1 }, _ => inside = Cores.Available, new ExecutorOptions { Degree = 1, CoresPerItem = 7 });
+        Executor.ForEach(new[] { 1 }, new ExecutorOptions { MaxDegreeOfParallelism = 1, CoresPerItem = 7 }, _ => inside = Cores.Available);
         Assert.Equal(7, inside);
         Assert.Equal(Cores.Detect().Available, Cores.Available);
     }

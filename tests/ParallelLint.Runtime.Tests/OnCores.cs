@@ -11,7 +11,7 @@ internal static class OnCores
     {
         // An item of 1 core gets the machine's share instead (CoresPerItem 1 is the default, not a budget).
         Assert.True(cores >= 2, "a budget of 1 core cannot be set this way");
-        var results = await Executor.MapAsync(new[] { cores }, async (_, _) => await body(), new ExecutorOptions { Degree = 1, CoresPerItem = cores });
+        var results = await Executor.MapAsync(new[] { cores }, new ExecutorOptions { MaxDegreeOfParallelism = 1, CoresPerItem = cores }, async (_, _) => await body());
         return results[0];
     }
 

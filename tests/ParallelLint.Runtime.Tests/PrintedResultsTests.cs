@@ -36,7 +36,7 @@ public class PrintedResultsTests
     [Fact]
     public void A_law_without_coherency_has_no_peak()
     {
-        var law = ScalabilityLaw.Fit(new[] { (1, 10.0), (2, 20.0), (4, 40.0) });
+        var law = ScalabilityLaw.Fit(Measured.Points((1, 10.0), (2, 20.0), (4, 40.0)));
 
         Assert.Equal("USL lambda 10/s, sigma 0.000, kappa 0.0000: no peak (throughput never falls)", law.ToString());
     }

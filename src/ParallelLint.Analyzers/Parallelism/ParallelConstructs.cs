@@ -101,7 +101,7 @@ internal sealed class ParallelConstructs
         ConstructKind.Plinq => construct.DegreeSource is null ? Degree.AllCores : ValueDegree(construct.DegreeSource),
 
         // The runtime's executor defaults to Cores.Available / CoresPerItem.
-        ConstructKind.RuntimeExecutor => OptionsValue(construct.DegreeSource, "Degree", Degree.Share, locals),
+        ConstructKind.RuntimeExecutor => OptionsValue(construct.DegreeSource, MaxDegreeOfParallelism, Degree.Share, locals),
 
         // Dataflow blocks run one message at a time unless told otherwise.
         ConstructKind.DataflowBlock => OptionsDegree(construct.DegreeSource, Degree.One, locals),

@@ -9,7 +9,7 @@ namespace ParallelLint.Analyzers;
 /// PL2001: a degree of parallelism for CPU-bound work that is a constant above
 /// <c>parallellint.max_constant_degree</c>, or the processor count times a factor above one. The degree is
 /// <c>ParallelOptions.MaxDegreeOfParallelism</c>, <c>ExecutionDataflowBlockOptions.MaxDegreeOfParallelism</c>,
-/// ParallelLint.Runtime's <c>ExecutorOptions.Degree</c> or PLINQ's <c>WithDegreeOfParallelism</c>.
+/// ParallelLint.Runtime's <c>ExecutorOptions.MaxDegreeOfParallelism</c> or PLINQ's <c>WithDegreeOfParallelism</c>.
 /// </summary>
 /// <remarks>
 /// Warning-level precision: an options object is reported only once it is seen to reach a construct whose bodies
@@ -111,7 +111,7 @@ public sealed class HardCodedDegreeAnalyzer : DiagnosticAnalyzer
         /// <summary>The locals of the operation's block, gathered only for blocks with a hard-coded degree.</summary>
         private LocalUsages Locals => blocks.For(context.Operation);
 
-        /// <summary><c>MaxDegreeOfParallelism = X</c> / <c>Degree = X</c>, in an initializer or on an options object.</summary>
+        /// <summary><c>MaxDegreeOfParallelism = X</c>, in an initializer or on an options object.</summary>
         public void Assignment(ISimpleAssignmentOperation assignment, ConcurrentBag<(ISymbol Holder, Diagnostic Diagnostic)> pending)
         {
             if (assignment.Target is not IPropertyReferenceOperation { Property: var property } target || !IsDegreeProperty(property) ||
@@ -328,9 +328,9 @@ public sealed class HardCodedDegreeAnalyzer : DiagnosticAnalyzer
              (KnownTypes.Is(property.ContainingType, Types.Cores) && property.Name is "Logical" or "Physical" or "Available"));
 
         private bool IsDegreeProperty(IPropertySymbol property) =>
-            (property.Name == "MaxDegreeOfParallelism" &&
-             (KnownTypes.Is(property.ContainingType, Types.ParallelOptions) || KnownTypes.Is(property.ContainingType, Types.DataflowBlockOptions))) ||
-            (property.Name == "Degree" && KnownTypes.Is(property.ContainingType, Types.ExecutorOptions));
+            property.Name == "MaxDegreeOfParallelism" &&
+            (KnownTypes.Is(property.ContainingType, Types.ParallelOptions) || KnownTypes.Is(property.ContainingType, Types.DataflowBlockOptions) ||
+             KnownTypes.Is(property.ContainingType, Types.ExecutorOptions));
 
         /// <summary>The delegates a call or creation passes on (lambdas, method groups, delegate values).</summary>
         private static IEnumerable<IOperation> Bodies(IOperation call)

@@ -165,6 +165,9 @@ public sealed class JobResult
     /// <summary>The run's registry, told of the job's end; null once the job was final when the run began.</summary>
     internal RunRegistry? Registry { get; set; }
 
+    /// <summary>Told once, when the job reaches its final state (a per-item callback, a stream of results).</summary>
+    internal Action<JobResult>? OnEnded { get; set; }
+
     /// <summary>An exit code in words: <c>exit code 137 (killed by signal 9)</c> on Unix.</summary>
     internal static string DescribeExit(int code) =>
         code > 128 && code < 160 && !System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Windows)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace ParallelLint.Runtime.Jobs;
@@ -98,7 +99,8 @@ public abstract class JobExecutor : IAsyncDisposable
 
     /// <summary>Runs every job, at most as many at once as the slots allow, and returns their results in the jobs' order.</summary>
     /// <remarks>The run keeps its files and its registry in a new folder of the work directory; to attach to it or resume it later, name one with <see cref="ResumeAsync"/>.</remarks>
-    /// <exception cref="ArgumentException"><paramref name="jobs"/> is null or holds a null job.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="jobs"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="jobs"/> holds a null job.</exception>
     /// <exception cref="JobDoesNotFitException">
     /// A job needs more cores than the backend gives one job (locally the executor's slots, on SGE its parallel
     /// environment and queue, on Slurm the partition's largest node): nothing of the run was started or submitted.
@@ -110,7 +112,71 @@ public abstract class JobExecutor : IAsyncDisposable
     /// </exception>
     /// <exception cref="JobSchedulerException">The scheduler is missing, down or refused the jobs; none is left submitted.</exception>
     public Task<IReadOnlyList<JobResult>> RunAllAsync(IEnumerable<Job> jobs, CancellationToken cancellationToken = default) =>
-        Track(() => RunTrackedAsync(Validate(jobs), runDirectory: null, isResume: true, cancellationToken));
+        Track(() => RunTrackedAsync(Validate(jobs), runDirectory: null, isResume: true, ended: null, cancellationToken));
+
+    /// <summary>
+    /// Runs every job (as <see cref="RunAllAsync"/> does) and streams each job's result as the job ends, in the order
+    /// they end: the <c>Task.WhenEach</c> of jobs. Every job is yielded once; when the run then fails (the scheduler
+    /// refused it, it was cancelled) the enumeration throws what <see cref="RunAllAsync"/> would have, after the jobs
+    /// it stopped were yielded as <see cref="JobState.Cancelled"/>.
+    /// </summary>
+    /// <remarks>
+    /// Nothing starts until the enumeration does. Leaving <c>await foreach</c> early stops the jobs still queued or
+    /// running, as a cancellation would; a token given to <c>WithCancellation</c> or <paramref name="cancellationToken"/> cancels the run.
+    /// </remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="jobs"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="jobs"/> holds a null job.</exception>
+    public IAsyncEnumerable<JobResult> RunEachAsync(IEnumerable<Job> jobs, CancellationToken cancellationToken = default) =>
+        RunEachAsync(Validate(jobs), cancellationToken);
+
+    private async IAsyncEnumerable<JobResult> RunEachAsync(List<Job> jobs, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var ended = new Queue<JobResult>();
+        using var signal = new SemaphoreSlim(0);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var run = Track(() => RunTrackedAsync(
+            jobs,
+            runDirectory: null,
+            isResume: true,
+            result =>
+            {
+                lock (ended)
+                {
+                    ended.Enqueue(result);
+                }
+
+                signal.Release();
+            },
+            stop.Token));
+        try
+        {
+            for (var yielded = 0; yielded < jobs.Count; yielded++)
+            {
+                var next = signal.WaitAsync(CancellationToken.None);
+                if (await Task.WhenAny(next, run).ConfigureAwait(false) != next && !next.IsCompleted)
+                {
+                    // The run ended with jobs not yet final: it failed before it started them (a job does not fit).
+                    await run.ConfigureAwait(false);
+                    await next.ConfigureAwait(false);
+                }
+
+                JobResult result;
+                lock (ended)
+                {
+                    result = ended.Dequeue();
+                }
+
+                yield return result;
+            }
+
+            await run.ConfigureAwait(false);
+        }
+        finally
+        {
+            stop.Cancel();
+            await run.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>
     /// Runs every job as a durable run kept in <paramref name="runDirectory"/>, or resumes the run of the same jobs
@@ -135,7 +201,7 @@ public abstract class JobExecutor : IAsyncDisposable
     /// <exception cref="JobsCancelledException"><paramref name="cancellationToken"/> was cancelled; nothing is left running.</exception>
     /// <exception cref="JobSchedulerException">The scheduler is missing, down or refused the jobs.</exception>
     public Task<IReadOnlyList<JobResult>> ResumeAsync(string runDirectory, IEnumerable<Job> jobs, CancellationToken cancellationToken = default) =>
-        Track(() => RunTrackedAsync(Validate(jobs), RunDirectory(runDirectory), isResume: true, cancellationToken));
+        Track(() => RunTrackedAsync(Validate(jobs), RunDirectory(runDirectory), isResume: true, ended: null, cancellationToken));
 
     /// <summary>
     /// Attaches to the durable run in <paramref name="runDirectory"/> (see <see cref="ResumeAsync"/>),
@@ -150,7 +216,7 @@ public abstract class JobExecutor : IAsyncDisposable
     /// <exception cref="JobsCancelledException"><paramref name="cancellationToken"/> was cancelled; nothing is left running.</exception>
     /// <exception cref="JobSchedulerException">The scheduler is missing, down or refused the jobs.</exception>
     public Task<IReadOnlyList<JobResult>> AttachAsync(string runDirectory, CancellationToken cancellationToken = default) =>
-        Track(() => RunTrackedAsync(jobs: null, RunDirectory(runDirectory), isResume: false, cancellationToken));
+        Track(() => RunTrackedAsync(jobs: null, RunDirectory(runDirectory), isResume: false, ended: null, cancellationToken));
 
     private Task<IReadOnlyList<JobResult>> Track(Func<Task<IReadOnlyList<JobResult>>> start)
     {
@@ -179,7 +245,12 @@ public abstract class JobExecutor : IAsyncDisposable
     private static string RunDirectory(string runDirectory) =>
         string.IsNullOrWhiteSpace(runDirectory) ? throw new ArgumentException("Name the run's directory.", nameof(runDirectory)) : Path.GetFullPath(runDirectory);
 
-    private async Task<IReadOnlyList<JobResult>> RunTrackedAsync(List<Job>? jobs, string? runDirectory, bool isResume, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<JobResult>> RunTrackedAsync(
+        List<Job>? jobs,
+        string? runDirectory,
+        bool isResume,
+        Action<JobResult>? ended,
+        CancellationToken cancellationToken)
     {
         if (jobs is not null)
         {
@@ -219,6 +290,7 @@ public abstract class JobExecutor : IAsyncDisposable
         {
             JobMetrics.Move(Backend, null, JobState.Queued);
             result.Registry = registry;
+            result.OnEnded = ended;
         }
 
         Report();
@@ -242,31 +314,54 @@ public abstract class JobExecutor : IAsyncDisposable
     }
 
     /// <summary>
-    /// Runs a job per item (as <see cref="RunAllAsync"/> does), then hands each item and its result to
-    /// <paramref name="ended"/> in the items' order: the loop that started a process per item, waited for it and
-    /// looked at its exit code, with bounded slots. Every item is handed over even when <paramref name="ended"/>
-    /// throws for some; their exceptions then come together, as from <c>Parallel.ForEach</c>.
+    /// Runs a job per item (as <see cref="RunAllAsync"/> does) and hands each item and its result to
+    /// <paramref name="ended"/> as soon as the job ends: the loop that started a process per item, waited for it and
+    /// looked at its exit code, with bounded slots. <paramref name="ended"/> is called once per item, one call at a
+    /// time, in the order the jobs end, and the call returns when every item was handed over. When
+    /// <paramref name="ended"/> throws for some items, the others still run and are handed over; the exceptions then
+    /// come together, as from <c>Parallel.ForEach</c>.
     /// </summary>
-    /// <exception cref="ArgumentException">An argument is null, or <paramref name="job"/> returned null.</exception>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="job"/> returned null for an item.</exception>
     /// <exception cref="JobDoesNotFitException">An item's job needs more cores than the backend gives a job; nothing was started.</exception>
     /// <exception cref="AggregateException">What <paramref name="ended"/> threw, for every item where it threw.</exception>
     /// <exception cref="JobsCancelledException"><paramref name="cancellationToken"/> was cancelled; nothing is left running.</exception>
     /// <exception cref="JobSchedulerException">The scheduler is missing, down or refused the jobs.</exception>
-    public async Task ForEachAsync<T>(IEnumerable<T> items, Func<T, Job> job, Action<T, JobResult> ended, CancellationToken cancellationToken = default)
+    public Task ForEachAsync<T>(IEnumerable<T> items, Func<T, Job> job, Action<T, JobResult> ended, CancellationToken cancellationToken = default)
     {
-        if (items is null || job is null || ended is null)
+        if (items is null)
         {
-            throw new ArgumentException("Pass the items, the job of an item and what to do when it ended.", items is null ? nameof(items) : job is null ? nameof(job) : nameof(ended));
+            throw new ArgumentNullException(nameof(items));
         }
 
-        var list = items.ToList();
-        var results = await RunAllAsync(list.Select(item => job(item) ?? throw new ArgumentException("The job of an item is null.", nameof(job))), cancellationToken).ConfigureAwait(false);
-        var errors = new List<Exception>();
-        for (var i = 0; i < list.Count; i++)
+        if (job is null)
         {
+            throw new ArgumentNullException(nameof(job));
+        }
+
+        if (ended is null)
+        {
+            throw new ArgumentNullException(nameof(ended));
+        }
+
+        return HandEachAsync(items.ToList(), job, ended, cancellationToken);
+    }
+
+    private async Task HandEachAsync<T>(List<T> list, Func<T, Job> job, Action<T, JobResult> ended, CancellationToken cancellationToken)
+    {
+        var jobs = list.Select(item => job(item) ?? throw new ArgumentException("The job of an item is null.", nameof(job))).ToList();
+        var errors = new List<Exception>();
+        await foreach (var result in RunEachAsync(jobs, cancellationToken).ConfigureAwait(false))
+        {
+            if (result.State == JobState.Cancelled && cancellationToken.IsCancellationRequested)
+            {
+                // Stopped by the caller: the enumeration ends with JobsCancelledException, as RunAllAsync does.
+                continue;
+            }
+
             try
             {
-                ended(list[i], results[i]);
+                ended(list[result.Index], result);
             }
             catch (Exception e)
             {
@@ -385,6 +480,10 @@ public abstract class JobExecutor : IAsyncDisposable
 
         JobMetrics.Move(Backend, from, state);
         Report();
+        if (IsFinal(state))
+        {
+            result.OnEnded?.Invoke(result);
+        }
     }
 
     private protected static bool IsFinal(JobState state) => state > JobState.Running;

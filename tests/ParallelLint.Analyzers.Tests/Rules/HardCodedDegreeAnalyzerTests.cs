@@ -65,7 +65,7 @@ public class HardCodedDegreeAnalyzerTests
             Parallel.Invoke(new ParallelOptions { MaxDegreeOfParallelism = {|PL2001:8|} }, () => Fit(1), () => Fit(2));
             var sum = items.AsParallel().WithDegreeOfParallelism({|PL2001:8|}).Select(x => Fit(x)).Sum();
             var block = new ActionBlock<int>(x => data[x] = Fit(x), new ExecutionDataflowBlockOptions { MaxDegreeOfParallelism = {|PL2001:8|} });
-            Executor.ForEach(items, x => data[x] = Fit(x), new ExecutorOptions { Degree = {|PL2001:8|} });
+            Executor.ForEach(items, new ExecutorOptions { MaxDegreeOfParallelism = {|PL2001:8|} }, x => data[x] = Fit(x));
         }
 
         async Task RunAsync()
@@ -73,8 +73,8 @@ public class HardCodedDegreeAnalyzerTests
             // CPU-bound bodies of the async loops: nothing is awaited.
             await Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = {|PL2001:8|} }, (x, ct) => { data[x] = Fit(x); return ValueTask.CompletedTask; });
             await Parallel.ForAsync(0, 100, new ParallelOptions { MaxDegreeOfParallelism = {|PL2001:8|} }, (i, ct) => { data[i] = Fit(i); return default; });
-            await Executor.ForEachAsync(items, (x, ct) => { data[x] = Fit(x); return ValueTask.CompletedTask; }, new ExecutorOptions { Degree = {|PL2001:8|} });
-            var fits = await Executor.MapAsync(items, (x, ct) => new ValueTask<double>(Fit(x)), new ExecutorOptions { Degree = {|PL2001:8|} });
+            await Executor.ForEachAsync(items, new ExecutorOptions { MaxDegreeOfParallelism = {|PL2001:8|} }, (x, ct) => { data[x] = Fit(x); return ValueTask.CompletedTask; });
+            var fits = await Executor.MapAsync(items, new ExecutorOptions { MaxDegreeOfParallelism = {|PL2001:8|} }, (x, ct) => new ValueTask<double>(Fit(x)));
         }
         """);
 
@@ -89,8 +89,8 @@ public class HardCodedDegreeAnalyzerTests
             var blockOptions = new ExecutionDataflowBlockOptions { MaxDegreeOfParallelism = {|PL2001:12|} };
             var block = new TransformBlock<int, double>(x => Fit(x), blockOptions);
 
-            var executorOptions = new ExecutorOptions { Degree = {|PL2001:12|}, CoresPerItem = 1 };
-            Executor.ForEach(items, x => data[x] = Fit(x), executorOptions);
+            var executorOptions = new ExecutorOptions { MaxDegreeOfParallelism = {|PL2001:12|}, CoresPerItem = 1 };
+            Executor.ForEach(items, executorOptions, x => data[x] = Fit(x));
         }
         """);
 
@@ -105,8 +105,8 @@ public class HardCodedDegreeAnalyzerTests
             Parallel.For(0, 100, new ParallelOptions { MaxDegreeOfParallelism = {|PL2001:Environment.ProcessorCount * Oversubscription|} }, i => data[i] = Fit(i));
             Parallel.For(0, 100, new ParallelOptions { MaxDegreeOfParallelism = {|PL2001:(int)(Environment.ProcessorCount * 1.5)|} }, i => data[i] = Fit(i));
             var sum = items.AsParallel().WithDegreeOfParallelism({|PL2001:Cores.Logical * 4|}).Sum(x => Fit(x));
-            Executor.ForEach(items, x => data[x] = Fit(x), new ExecutorOptions { Degree = {|PL2001:Cores.Available * 2|} });
-            Executor.ForEach(items, x => data[x] = Fit(x), new ExecutorOptions { Degree = {|PL2001:Cores.Physical * 2|} });
+            Executor.ForEach(items, new ExecutorOptions { MaxDegreeOfParallelism = {|PL2001:Cores.Available * 2|} }, x => data[x] = Fit(x));
+            Executor.ForEach(items, new ExecutorOptions { MaxDegreeOfParallelism = {|PL2001:Cores.Physical * 2|} }, x => data[x] = Fit(x));
         }
         """);
 
@@ -228,8 +228,8 @@ public class HardCodedDegreeAnalyzerTests
                 var text = await client.GetStringAsync(urls[i], ct);
                 data[i] = text.Length;
             });
-            await Executor.ForEachAsync(urls, async (url, ct) => await client.GetStringAsync(url, ct), new ExecutorOptions { Degree = 32 });
-            var pages = await Executor.MapAsync(urls, async (url, ct) => await client.GetStringAsync(url, ct), new ExecutorOptions { Degree = 32 });
+            await Executor.ForEachAsync(urls, new ExecutorOptions { MaxDegreeOfParallelism = 32 }, async (url, ct) => await client.GetStringAsync(url, ct));
+            var pages = await Executor.MapAsync(urls, new ExecutorOptions { MaxDegreeOfParallelism = 32 }, async (url, ct) => await client.GetStringAsync(url, ct));
             var block = new ActionBlock<string>(async url => await client.GetStringAsync(url), new ExecutionDataflowBlockOptions { MaxDegreeOfParallelism = 16 });
 
             // A task handed back without await is still I/O, and so are async method groups.
@@ -303,7 +303,7 @@ public class HardCodedDegreeAnalyzerTests
                 Parallel.For(0, n, Options, i => data[i] = Fit(i));
                 var q = items.AsParallel().WithDegreeOfParallelism(8).Sum(x => Fit(x));
                 await Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (x, ct) => await Task.Delay(x, ct));
-                Executor.ForEach(items, x => data[x] = Fit(x), new ExecutorOptions { Degree = 8 });
+                Executor.ForEach(items, new ExecutorOptions { MaxDegreeOfParallelism = 8 }, x => data[x] = Fit(x));
             }
             """);
         await AssertNoAnalyzerExceptions(new HardCodedDegreeAnalyzer(), source);

@@ -35,7 +35,7 @@ public class HardCodedDegreeFixerTests
             Parallel.For(0, 100, options, i => data[i] = Fit(i));
             var sum = items.AsParallel().WithDegreeOfParallelism({|PL2001:2 * Environment.ProcessorCount|}).Sum(x => Fit(x));
             var block = new ActionBlock<int>(x => data[x] = Fit(x), new ExecutionDataflowBlockOptions { MaxDegreeOfParallelism = {|PL2001:8|} });
-            Executor.ForEach(items, x => data[x] = Fit(x), new ExecutorOptions { Degree = {|PL2001:Cores.Logical * 2|} });
+            Executor.ForEach(items, new ExecutorOptions { MaxDegreeOfParallelism = {|PL2001:Cores.Logical * 2|} }, x => data[x] = Fit(x));
         }
         """,
         """
@@ -48,7 +48,7 @@ public class HardCodedDegreeFixerTests
             Parallel.For(0, 100, options, i => data[i] = Fit(i));
             var sum = items.AsParallel().WithDegreeOfParallelism(Cores.Available).Sum(x => Fit(x));
             var block = new ActionBlock<int>(x => data[x] = Fit(x), new ExecutionDataflowBlockOptions { MaxDegreeOfParallelism = Cores.Available });
-            Executor.ForEach(items, x => data[x] = Fit(x), new ExecutorOptions { Degree = Cores.Available });
+            Executor.ForEach(items, new ExecutorOptions { MaxDegreeOfParallelism = Cores.Available }, x => data[x] = Fit(x));
         }
         """);
 

@@ -132,13 +132,13 @@ public class NestedParallelConstructAnalyzerTests
     [InlineData("var share = new ParallelOptions { MaxDegreeOfParallelism = Cores.Available }; Parallel.ForEach(items, share, y => { });")]
     [InlineData("_ = items.AsParallel().WithDegreeOfParallelism(Cores.Available).Sum();")]
     [InlineData("Executor.ForEach(items, y => { });")]
-    [InlineData("_ = Executor.MapAsync(items, (y, c) => new ValueTask<int>(y), new ExecutorOptions { CoresPerItem = 1 });")]
+    [InlineData("_ = Executor.MapAsync(items, new ExecutorOptions { CoresPerItem = 1 }, (y, c) => new ValueTask<int>(y));")]
     public Task Inside_an_executor_item_work_sized_by_the_items_share_is_protected(string inner) =>
         VerifyPL1001.Analyzer(Method(Outers["Executor.ForEach"].Replace("BODY", inner)));
 
     [Theory]
     [InlineData("Executor.ForEach(items, x => { {|PL1001:Parallel.For|}(0, n, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, j => { }); });")]
-    [InlineData("Executor.ForEach(items, x => { {|PL1001:Executor.ForEach|}(items, y => { }, new ExecutorOptions { Degree = 8 }); });")]
+    [InlineData("Executor.ForEach(items, x => { {|PL1001:Executor.ForEach|}(items, new ExecutorOptions { MaxDegreeOfParallelism = 8 }, y => { }); });")]
     [InlineData("Parallel.ForEach(items, x => { {|PL1001:Parallel.For|}(0, n, new ParallelOptions { MaxDegreeOfParallelism = Cores.Available }, j => { }); });")]
     [InlineData("Parallel.ForEach(items, x => { {|PL1001:Executor.ForEach|}(items, y => { }); });")]
     public Task The_items_share_protects_only_inside_an_executor_and_only_what_it_sizes(string code) =>
@@ -151,7 +151,7 @@ public class NestedParallelConstructAnalyzerTests
     [InlineData("var block = new ActionBlock<int>(x => { BODY });")]
     [InlineData("Parallel.For(0, n, opaque, i => { BODY });")]
     [InlineData("var task = Task.Run(() => { BODY }); task.Wait();")]
-    [InlineData("Executor.ForEach(items, x => { BODY }, new ExecutorOptions { Degree = 1 });")]
+    [InlineData("Executor.ForEach(items, new ExecutorOptions { MaxDegreeOfParallelism = 1 }, x => { BODY });")]
     public Task Outer_constructs_bounded_to_one_or_not_per_item_are_not_findings(string outer) =>
         VerifyPL1001.Analyzer(Method(outer.Replace("BODY", "Parallel.For(0, n, j => { });")));
 

@@ -88,25 +88,83 @@ public sealed class JobExecutorTests : IDisposable
 
     [SkippableTheory]
     [MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
-    public async Task ForEach_hands_every_item_its_result_in_order_and_gathers_what_the_handler_threw(string backend)
+    public async Task ForEach_hands_each_item_its_result_as_its_job_ends_and_gathers_what_the_handler_threw(string backend)
     {
         var executor = Backends.Create(backend, scratch);
-        var seen = new List<(int Item, int? ExitCode)>();
+        var seen = new List<(int Item, int? ExitCode, bool SlowStillGoing)>();
 
+        // Item 3's job sleeps: the other two are handed over while it still runs, not after the run.
         var thrown = await Assert.ThrowsAsync<AggregateException>(() => executor.ForEachAsync(
             new[] { 3, 0, 5 },
-            code => new Job("sh", "-c", "exit $1", "sh", code.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            code => new Job("sh", "-c", "[ $1 = 3 ] && sleep 6; exit $1", "sh", code.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             (code, result) =>
             {
-                seen.Add((code, result.ExitCode));
+                seen.Add((code, result.ExitCode, executor.Status().Jobs.Any(job => job.State is JobState.Queued or JobState.Running)));
                 if (result.ExitCode != 0)
                 {
                     throw new InvalidOperationException("exit " + result.ExitCode);
                 }
             }));
 
-        Assert.Equal(new[] { (3, (int?)3), (0, (int?)0), (5, (int?)5) }, seen);
-        Assert.Equal(new[] { "exit 3", "exit 5" }, thrown.InnerExceptions.Select(e => e.Message));
+        Assert.Equal(new[] { (0, (int?)0), (3, (int?)3), (5, (int?)5) }, seen.Select(s => (s.Item, s.ExitCode)).Order());
+        Assert.Equal((3, false), (seen[^1].Item, seen[^1].SlowStillGoing));
+        Assert.All(seen.Take(2), s => Assert.True(s.SlowStillGoing, string.Join(", ", seen)));
+        Assert.Equal(new[] { "exit 3", "exit 5" }, thrown.InnerExceptions.Select(e => e.Message).Order());
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
+    public async Task RunEach_streams_each_result_as_its_job_ends_and_leaving_early_stops_the_rest(string backend)
+    {
+        var executor = Backends.Create(backend, scratch);
+        var jobs = new[] { new Job("sleep", "60") { Name = "slow" }, new Job("sh", "-c", "exit 2") { Name = "quick" } };
+
+        var yielded = new List<JobResult>();
+        await foreach (var result in executor.RunEachAsync(jobs))
+        {
+            yielded.Add(result);
+            break;
+        }
+
+        // The quick job came first, while the slow one ran; leaving the loop stopped the slow one.
+        Assert.Equal(("quick", JobState.Failed, 2), (yielded.Single().Job.Name, yielded.Single().State, yielded.Single().ExitCode));
+        var slow = executor.Status().Jobs.Single(job => job.Job.Name == "slow");
+        Assert.Equal(JobState.Cancelled, slow.State);
+        Assert.NotNull(slow.Ended);
+        Assert.DoesNotContain(executor.Status().Jobs, job => job.State is JobState.Queued or JobState.Running);
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
+    public async Task RunEach_yields_every_job_once_and_then_throws_when_cancelled(string backend)
+    {
+        var executor = Backends.Create(backend, scratch);
+        using var cancel = new CancellationTokenSource();
+        var yielded = new List<JobResult>();
+
+        var error = await Assert.ThrowsAsync<JobsCancelledException>(async () =>
+        {
+            await foreach (var result in executor.RunEachAsync(new[] { new Job("true"), new Job("sleep", "60"), new Job("sleep", "60") }, cancel.Token))
+            {
+                yielded.Add(result);
+                cancel.Cancel();
+            }
+        });
+
+        Assert.Equal(3, yielded.Count);
+        Assert.Equal(3, yielded.Distinct().Count());
+        Assert.Equal((JobState.Succeeded, 0), (yielded[0].State, yielded[0].ExitCode));
+        Assert.All(yielded.Skip(1), result => Assert.Equal(JobState.Cancelled, result.State));
+        Assert.Equal(yielded.OrderBy(r => r.Job.Name).Select(r => r.State), error.Results.OrderBy(r => r.Job.Name).Select(r => r.State));
+    }
+
+    [Fact]
+    public void RunEach_refuses_bad_arguments_when_called()
+    {
+        var executor = JobExecutor.Local(new JobExecutorOptions { WorkDirectory = scratch });
+        Assert.Equal("jobs", Assert.Throws<ArgumentNullException>(() => executor.RunEachAsync(null!)).ParamName);
+        Assert.Equal("jobs", Assert.Throws<ArgumentException>(() => executor.RunEachAsync(new Job[] { null! })).ParamName);
+        Assert.Equal("ended", Assert.Throws<ArgumentNullException>(() => { _ = executor.ForEachAsync(new[] { 1 }, _ => new Job("true"), null!); }).ParamName);
     }
 
     [SkippableTheory]
