@@ -139,7 +139,7 @@ internal sealed class GridJobExecutor : JobExecutor
     private GridSubmission Submission(RunRegistry registry, SubmissionRecord record, string launcher)
     {
         var job = registry.Jobs[record.Jobs[0]];
-        return new GridSubmission(Path.Combine(registry.Directory, record.Folder), launcher, record.Jobs.Count, job.Cores, job.TimeLimit, job.MemoryMegabytes, job.DisplayName, Options.MaxActive);
+        return new GridSubmission(Path.Combine(registry.Directory, record.Folder), launcher, record.Jobs.Count, job, Options.MaxActive);
     }
 
     private void Track(JobResult result, GridSubmission submission, string id, int number, int attempt, List<GridTask> tasks, Submitted submitted)
@@ -189,7 +189,7 @@ internal sealed class GridJobExecutor : JobExecutor
 
     private async Task SubmitAsync(List<(JobResult Result, int Attempt)> jobs, RunRegistry registry, string launcher, List<GridTask> tasks, Submitted submitted, CancellationToken cancellationToken)
     {
-        foreach (var group in jobs.GroupBy(job => (job.Result.Job.Cores, job.Result.Job.TimeLimit, job.Result.Job.MemoryMegabytes, job.Attempt)))
+        foreach (var group in jobs.GroupBy(job => (GridSubmission.Resources(job.Result.Job), job.Attempt)))
         {
             var members = group.ToList();
             var attempt = group.Key.Attempt;
@@ -202,7 +202,7 @@ internal sealed class GridJobExecutor : JobExecutor
 
             // Journalled once its task files are complete and before the scheduler has it: a kill now is resumed from the folder.
             registry.Submitting(number, attempt, members.Select(member => member.Result.Index).ToList());
-            var submission = new GridSubmission(folder, launcher, members.Count, group.Key.Cores, group.Key.TimeLimit, group.Key.MemoryMegabytes, members[0].Result.Job.DisplayName, Options.MaxActive);
+            var submission = new GridSubmission(folder, launcher, members.Count, members[0].Result.Job, Options.MaxActive);
             var id = await SubmitWithRetriesAsync(submission, submitted, cancellationToken).ConfigureAwait(false);
             registry.Submitted(number, id);
             for (var i = 0; i < members.Count; i++)
@@ -258,7 +258,7 @@ internal sealed class GridJobExecutor : JobExecutor
             {
                 throw new JobSchedulerException(
                     $"{scheduler.Name} refused the jobs{(SchedulerCommand.IsTemporary(output) ? $" for {Options.SubmitRetryTime.TotalSeconds:0} s" : "")}: " +
-                    $"{output.Command.Split(' ')[0]} exited with {output.ExitCode}: {output.Error}");
+                    $"{output.Command.Split(' ')[0]} exited with {output.ExitCode}: {output.Error} (the command, to try by hand: {output.Command})");
             }
 
             await Task.Delay(wait, cancellationToken).ConfigureAwait(false);

@@ -8,6 +8,7 @@ public sealed class Job
 {
     private int cores = 1;
     private int? memoryMegabytes;
+    private int gpus;
 
     /// <summary>A job that runs <paramref name="executable"/> with <paramref name="arguments"/>, passed through unchanged.</summary>
     /// <exception cref="ArgumentException"><paramref name="executable"/> is null or empty, or an argument is null.</exception>
@@ -67,6 +68,19 @@ public sealed class Job
     {
         get => memoryMegabytes;
         set => memoryMegabytes = value is null or >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(MemoryMegabytes), value, "At least 1 MiB, or null for no limit.");
+    }
+
+    /// <summary>
+    /// How many GPUs the job needs (none by default). Slurm gets <c>--gres=gpu:N</c>; SGE gets
+    /// <c>-l gpu=N</c>, the <see cref="JobExecutorOptions.SgeGpuResource"/> complex (sites that count GPUs per slot
+    /// rather than per job set up their complex that way). Jobs that differ only in their GPUs go out as separate
+    /// arrays. The local backend does not reserve GPUs: the job sees the machine's.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is below 0.</exception>
+    public int Gpus
+    {
+        get => gpus;
+        set => gpus = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(Gpus), value, "A job needs 0 GPUs or more.");
     }
 
     /// <summary>A name for status and file names; the executable's name when null.</summary>

@@ -87,6 +87,9 @@ public sealed class JobExecutorOptions
     /// </summary>
     public string SgeMemoryResource { get; set; } = "h_vmem";
 
+    /// <summary>The SGE complex that carries <see cref="Job.Gpus"/> (<c>-l gpu=N</c>): <c>gpu</c> by default, a site's own name otherwise.</summary>
+    public string SgeGpuResource { get; set; } = "gpu";
+
     /// <summary>
     /// More options for the submit command (<c>qsub</c>, <c>sbatch</c>), each passed as one argument, never through a
     /// shell: <c>{ "--gres=gpu:1" }</c>, <c>{ "-P", "project" }</c>. They come after the executor's own options.

@@ -102,7 +102,7 @@ internal sealed class RunRegistry : IDisposable
             var journal = new FileStream(Path.Combine(path, "journal"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
             try
             {
-                var registry = new RunRegistry(path, backend, held.Select(Decode).ToList(), isNamed, lockFile, journal);
+                var registry = new RunRegistry(path, backend, held.Select((line, i) => Decode(path, i, line)).ToList(), isNamed, lockFile, journal);
                 registry.Replay();
                 return registry;
             }
@@ -324,7 +324,22 @@ internal sealed class RunRegistry : IDisposable
             fields.Add(variable.Value);
         }
 
+        fields.Add(Int(job.Gpus));
         return string.Join("\t", fields.Select(Field));
+    }
+
+    private static Job Decode(string path, int index, string line)
+    {
+        try
+        {
+            return Decode(line);
+        }
+        catch (Exception e) when (e is FormatException or IndexOutOfRangeException or OverflowException or ArgumentException)
+        {
+            throw new InvalidDataException(
+                FormattableString.Invariant($"Job {index + 1} in {Path.Combine(path, "jobs")} cannot be read ({e.Message}): the file was changed by hand or by another version; give a new run directory."),
+                e);
+        }
     }
 
     private static Job Decode(string line)
@@ -340,11 +355,13 @@ internal sealed class RunRegistry : IDisposable
             TimeLimit = fields[5] is null ? null : TimeSpan.FromTicks(long.Parse(fields[5]!, CultureInfo.InvariantCulture)),
         };
         var at = 7 + arguments;
-        for (var i = 0; i < ParseInt(fields[at]); i++)
+        var variables = ParseInt(fields[at]);
+        for (var i = 0; i < variables; i++)
         {
             job.Environment[fields[at + 1 + 2 * i]!] = fields[at + 2 + 2 * i]!;
         }
 
+        job.Gpus = ParseInt(fields[at + 1 + 2 * variables]);
         return job;
     }
 

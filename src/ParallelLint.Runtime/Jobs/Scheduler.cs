@@ -2,18 +2,22 @@ using System.Globalization;
 
 namespace ParallelLint.Runtime.Jobs;
 
-/// <summary>One array job: tasks 1..<see cref="Count"/> of a directory of task files, run by the launcher.</summary>
+/// <summary>
+/// One array job: tasks 1..<see cref="Count"/> of a directory of task files, run by the launcher, all asking for the
+/// resources of the job they are like (see <see cref="Resources"/>).
+/// </summary>
 internal sealed class GridSubmission
 {
-    public GridSubmission(string directory, string launcher, int count, int cores, TimeSpan? timeLimit, int? memoryMegabytes, string name, int? maxActive)
+    public GridSubmission(string directory, string launcher, int count, Job like, int? maxActive)
     {
-        MemoryMegabytes = memoryMegabytes;
+        Cores = like.Cores;
+        TimeLimit = like.TimeLimit;
+        MemoryMegabytes = like.MemoryMegabytes;
+        Gpus = like.Gpus;
+        Name = like.DisplayName;
         Directory = directory;
         Launcher = launcher;
         Count = count;
-        Cores = cores;
-        TimeLimit = timeLimit;
-        Name = name;
         MaxActive = maxActive;
     }
 
@@ -23,8 +27,13 @@ internal sealed class GridSubmission
     public int Cores { get; }
     public TimeSpan? TimeLimit { get; }
     public int? MemoryMegabytes { get; }
+    public int Gpus { get; }
     public string Name { get; }
     public int? MaxActive { get; }
+
+    /// <summary>What the jobs of one array must share: everything the scheduler is asked for per task.</summary>
+    public static (int Cores, TimeSpan? TimeLimit, int? MemoryMegabytes, int Gpus) Resources(Job job) =>
+        (job.Cores, job.TimeLimit, job.MemoryMegabytes, job.Gpus);
 
     /// <summary>The scheduler's own limit: the launcher stops the job at its limit, the scheduler a minute later as a backstop.</summary>
     public int? TimeLimitSeconds => TimeLimit is { } limit ? (int)Math.Ceiling(limit.TotalSeconds) + 60 : null;

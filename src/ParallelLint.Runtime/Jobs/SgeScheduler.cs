@@ -49,6 +49,11 @@ internal sealed class SgeScheduler : Scheduler
             arguments.AddRange(new[] { "-l", Options.SgeMemoryResource + "=" + perSlot.ToString(CultureInfo.InvariantCulture) + "M" });
         }
 
+        if (submission.Gpus > 0)
+        {
+            arguments.AddRange(new[] { "-l", Options.SgeGpuResource + "=" + submission.Gpus.ToString(CultureInfo.InvariantCulture) });
+        }
+
         if (Options.Queue is { } queue)
         {
             arguments.AddRange(new[] { "-q", queue });

@@ -38,6 +38,11 @@ internal sealed class SlurmScheduler : Scheduler
             arguments.Add("--mem=" + megabytes.ToString(CultureInfo.InvariantCulture) + "M");
         }
 
+        if (submission.Gpus > 0)
+        {
+            arguments.Add("--gres=gpu:" + submission.Gpus.ToString(CultureInfo.InvariantCulture));
+        }
+
         if (Options.Queue is { } partition)
         {
             arguments.AddRange(new[] { "--partition", partition });

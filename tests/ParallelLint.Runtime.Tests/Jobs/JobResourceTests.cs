@@ -83,6 +83,40 @@ public sealed class JobResourceTests : IDisposable
         Assert.Equal(Value, File.ReadAllText(result.StandardOutputPath));
     }
 
+    [SkippableTheory]
+    [InlineData("sge", "gpu", "unknown resource \"gpu\"")]
+    [InlineData("sge", "site_gpus", "unknown resource \"site_gpus\"")]
+    [InlineData("slurm", "gpu", "Invalid generic resource (gres) specification")]
+    public async Task The_gpus_a_job_needs_reach_the_scheduler_which_refuses_them_on_a_grid_without_any(string backend, string sgeResource, string refusal)
+    {
+        // The single-node grids have no GPUs: the scheduler's own refusal shows what it was asked for.
+        await using var executor = Backends.Create(backend, scratch, new JobExecutorOptions { SgeGpuResource = sgeResource });
+
+        var error = await Assert.ThrowsAsync<JobSchedulerException>(() => executor.RunAsync(new Job("true") { Gpus = 1 }));
+
+        Assert.Contains(refusal, error.Message);
+        Assert.Contains(backend == "sge" ? sgeResource + "=1" : "--gres=gpu:1", error.Message);
+        Assert.DoesNotContain(executor.Status().Jobs, job => job.State is JobState.Queued or JobState.Running);
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
+    public async Task Jobs_that_need_no_gpus_ask_for_none(string backend)
+    {
+        await using var executor = Backends.Create(backend, scratch);
+
+        var result = await executor.RunAsync(new Job("true") { Gpus = 0 });
+
+        Assert.Equal(JobState.Succeeded, result.State);
+    }
+
+    [Fact]
+    public void A_negative_number_of_gpus_is_refused()
+    {
+        Assert.Equal("Gpus", Assert.Throws<ArgumentOutOfRangeException>(() => new Job("true") { Gpus = -1 }).ParamName);
+        Assert.Equal(0, new Job("true").Gpus);
+    }
+
     [Fact]
     public void A_memory_limit_of_nothing_is_refused()
     {

@@ -15,7 +15,7 @@ public sealed class RunRegistryTests : IDisposable
     {
         new Job("/bin/echo", "tab\there", "line\nbreak", "back\\slash", "\\N", "\\t", "", "ünïcode")
         {
-            Name = "a\tname", WorkingDirectory = "/tmp", Cores = 2, MemoryMegabytes = 512, TimeLimit = TimeSpan.FromSeconds(90.5),
+            Name = "a\tname", WorkingDirectory = "/tmp", Cores = 2, MemoryMegabytes = 512, Gpus = 3, TimeLimit = TimeSpan.FromSeconds(90.5),
             Environment = { ["B"] = "2\n", ["A"] = "\\N" },
         },
         new Job("true"),
@@ -36,8 +36,8 @@ public sealed class RunRegistryTests : IDisposable
         {
             var (want, got) = (expected[i], reopened.Jobs[i]);
             Assert.Equal(
-                (want.Executable, want.Name, want.WorkingDirectory, want.Cores, want.MemoryMegabytes, want.TimeLimit),
-                (got.Executable, got.Name, got.WorkingDirectory, got.Cores, got.MemoryMegabytes, got.TimeLimit));
+                (want.Executable, want.Name, want.WorkingDirectory, want.Cores, want.MemoryMegabytes, want.Gpus, want.TimeLimit),
+                (got.Executable, got.Name, got.WorkingDirectory, got.Cores, got.MemoryMegabytes, got.Gpus, got.TimeLimit));
             Assert.Equal(want.Arguments, got.Arguments);
             Assert.Equal(want.Environment.OrderBy(pair => pair.Key), got.Environment.OrderBy(pair => pair.Key));
         }
