@@ -35,7 +35,13 @@ public abstract class JobExecutor : IAsyncDisposable
 
     private protected JobExecutor(string backend, JobExecutorOptions? options, bool isShared = false)
     {
-        Backend = backend;
+        BackendName = backend;
+        Backend = backend switch
+        {
+            "local" => JobBackend.Local,
+            "sge" => JobBackend.Sge,
+            _ => JobBackend.Slurm,
+        };
         Options = options ?? new JobExecutorOptions();
         this.isShared = isShared;
         if (isShared)
@@ -45,8 +51,11 @@ public abstract class JobExecutor : IAsyncDisposable
         }
     }
 
-    /// <summary><c>local</c>, <c>sge</c> or <c>slurm</c>.</summary>
-    public string Backend { get; }
+    /// <summary>Where the jobs run: this machine, SGE or Slurm.</summary>
+    public JobBackend Backend { get; }
+
+    /// <summary><c>local</c>, <c>sge</c> or <c>slurm</c>: the name users give <see cref="Create"/>, in messages, metrics and run directories.</summary>
+    private protected string BackendName { get; }
 
     /// <summary>The options the executor was created with.</summary>
     public JobExecutorOptions Options { get; }
@@ -261,7 +270,7 @@ public abstract class JobExecutor : IAsyncDisposable
         var directory = runDirectory ?? Path.Combine(
             WorkDirectory(),
             FormattableString.Invariant($"run-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Interlocked.Increment(ref runs)}-{Guid.NewGuid().ToString("N").Substring(0, 8)}"));
-        using var registry = RunRegistry.Open(directory, Backend, jobs, isNamed: runDirectory is not null);
+        using var registry = RunRegistry.Open(directory, BackendName, jobs, isNamed: runDirectory is not null);
         if (jobs is null)
         {
             await RefuseWhatCannotFitAsync(registry.Jobs.ToList(), cancellationToken).ConfigureAwait(false);
@@ -288,7 +297,7 @@ public abstract class JobExecutor : IAsyncDisposable
         var open = results.Where(result => !IsFinal(result.State)).ToList();
         foreach (var result in open)
         {
-            JobMetrics.Move(Backend, null, JobState.Queued);
+            JobMetrics.Move(BackendName, null, JobState.Queued);
             result.Registry = registry;
             result.OnEnded = ended;
         }
@@ -478,7 +487,7 @@ public abstract class JobExecutor : IAsyncDisposable
             result.Registry?.Ended(result.Index, result);
         }
 
-        JobMetrics.Move(Backend, from, state);
+        JobMetrics.Move(BackendName, from, state);
         Report();
         if (IsFinal(state))
         {
@@ -518,9 +527,9 @@ public abstract class JobExecutor : IAsyncDisposable
         var others = wide.Count > 1 ? FormattableString.Invariant($" (and {wide.Count - 1} more)") : "";
         throw new JobDoesNotFitException(
             FormattableString.Invariant(
-                $"Job '{widest.DisplayName}'{others} needs {widest.Cores} cores, but {Backend} gives one job at most {limit.Cores}: {limit.Source}. ") +
+                $"Job '{widest.DisplayName}'{others} needs {widest.Cores} cores, but {BackendName} gives one job at most {limit.Cores}: {limit.Source}. ") +
             FormattableString.Invariant(
-                $"Nothing was {(Backend == "local" ? "started" : "submitted")}: lower Job.Cores to {limit.Cores} or less, {limit.Remedy}."),
+                $"Nothing was {(Backend == JobBackend.Local ? "started" : "submitted")}: lower Job.Cores to {limit.Cores} or less, {limit.Remedy}."),
             widest,
             limit.Cores);
     }
@@ -608,6 +617,19 @@ public abstract class JobExecutor : IAsyncDisposable
                 Options.WorkDirectory ?? Path.Combine(Path.GetTempPath(), "parallellint-jobs-" + Guid.NewGuid().ToString("N").Substring(0, 12)));
         }
     }
+}
+
+/// <summary>Where a <see cref="JobExecutor"/> runs its jobs.</summary>
+public enum JobBackend
+{
+    /// <summary>Child processes on this machine (<see cref="JobExecutor.Local"/>).</summary>
+    Local,
+
+    /// <summary>Sun/Son of Grid Engine (<see cref="JobExecutor.Sge"/>).</summary>
+    Sge,
+
+    /// <summary>Slurm (<see cref="JobExecutor.Slurm"/>).</summary>
+    Slurm,
 }
 
 /// <summary>A run was cancelled: every job still queued or running was stopped; <see cref="Results"/> has every job's end.</summary>

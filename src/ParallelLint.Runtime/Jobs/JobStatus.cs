@@ -8,7 +8,7 @@ public sealed class JobStatus
 {
     private readonly (string? Id, string Name, JobState State, string? Host)[] rows;
 
-    internal JobStatus(string backend, int? slotsTotal, int? slotsUsed, IReadOnlyList<JobResult> jobs)
+    internal JobStatus(JobBackend backend, int? slotsTotal, int? slotsUsed, IReadOnlyList<JobResult> jobs)
     {
         Backend = backend;
         SlotsTotal = slotsTotal;
@@ -27,8 +27,8 @@ public sealed class JobStatus
         Lost = Count(JobState.Lost);
     }
 
-    /// <summary><c>local</c>, <c>sge</c> or <c>slurm</c>.</summary>
-    public string Backend { get; }
+    /// <summary>Where the jobs run.</summary>
+    public JobBackend Backend { get; }
 
     /// <summary>Cores (slots) the jobs may use: locally the available cores, on a grid what the scheduler reports; null when unknown.</summary>
     public int? SlotsTotal { get; }
@@ -67,7 +67,7 @@ public sealed class JobStatus
     public override string ToString()
     {
         var text = new StringBuilder();
-        text.Append(FormattableString.Invariant($"{Backend}: slots {Format(SlotsUsed)}/{Format(SlotsTotal)} used; "))
+        text.Append(FormattableString.Invariant($"{Backend.ToString().ToLowerInvariant()}: slots {Format(SlotsUsed)}/{Format(SlotsTotal)} used; "))
             .Append(FormattableString.Invariant($"jobs {Queued} queued, {Running} running, {Succeeded} done, {Failed} failed"));
 
         // The rarer ends only when they happened, so the usual line stays as short as qstat's summary.

@@ -158,6 +158,19 @@ public sealed class JobExecutorTests : IDisposable
         Assert.Equal(yielded.OrderBy(r => r.Job.Name).Select(r => r.State), error.Results.OrderBy(r => r.Job.Name).Select(r => r.State));
     }
 
+    [Theory]
+    [InlineData("local", JobBackend.Local)]
+    [InlineData("SGE", JobBackend.Sge)]
+    [InlineData("Slurm", JobBackend.Slurm)]
+    public async Task The_backend_named_on_a_command_line_is_an_enum_on_the_executor_and_its_status(string name, JobBackend backend)
+    {
+        await using var executor = JobExecutor.Create(name, new JobExecutorOptions { WorkDirectory = scratch });
+
+        Assert.Equal(backend, executor.Backend);
+        Assert.Equal(backend, executor.Status().Backend);
+        Assert.StartsWith(name.ToLowerInvariant() + ": slots ", executor.Status().ToString());
+    }
+
     [Fact]
     public void RunEach_refuses_bad_arguments_when_called()
     {
