@@ -138,10 +138,10 @@ internal sealed class Parent
         {
             Progress = progress,
             WorkDirectory = directory,
-            PollInterval = TimeSpan.FromMilliseconds(100),
-            MaxPollInterval = TimeSpan.FromSeconds(1),
+            Grid = { PollInterval = TimeSpan.FromMilliseconds(100), MaxPollInterval = TimeSpan.FromSeconds(1) },
+
             // Waiting workers stand for cores of their own; busy ones share the machine's cores (the default).
-            Slots = options.Backend == "local" && options.Compute == ComputeKind.Wait ? workers : null,
+            Local = { Slots = options.Compute == ComputeKind.Wait ? workers : null },
         });
 
         if (Unit > 0)

@@ -214,7 +214,7 @@ internal sealed class GridJobExecutor : JobExecutor
 
     private async Task<string> SubmitWithRetriesAsync(GridSubmission submission, Submitted submitted, CancellationToken cancellationToken)
     {
-        var deadline = DateTimeOffset.Now + Options.SubmitRetryTime;
+        var deadline = DateTimeOffset.Now + Options.Grid.SubmitRetryTime;
         var wait = TimeSpan.FromSeconds(1);
         while (true)
         {
@@ -257,7 +257,7 @@ internal sealed class GridJobExecutor : JobExecutor
             if (!SchedulerCommand.IsTemporary(output) || DateTimeOffset.Now + wait > deadline)
             {
                 throw new JobSchedulerException(
-                    $"{scheduler.Name} refused the jobs{(SchedulerCommand.IsTemporary(output) ? $" for {Options.SubmitRetryTime.TotalSeconds:0} s" : "")}: " +
+                    $"{scheduler.Name} refused the jobs{(SchedulerCommand.IsTemporary(output) ? $" for {Options.Grid.SubmitRetryTime.TotalSeconds:0} s" : "")}: " +
                     $"{output.Command.Split(' ')[0]} exited with {output.ExitCode}: {output.Error} (the command, to try by hand: {output.Command})");
             }
 
@@ -268,7 +268,7 @@ internal sealed class GridJobExecutor : JobExecutor
 
     private async Task PollAsync(List<GridTask> tasks, RunRegistry registry, string launcher, Submitted submitted, CancellationToken cancellationToken)
     {
-        var interval = Options.PollInterval;
+        var interval = Options.Grid.PollInterval;
         DateTimeOffset? unreachableSince = null;
         while (tasks.Any(task => !task.Done))
         {
@@ -283,7 +283,7 @@ internal sealed class GridJobExecutor : JobExecutor
                     slots = await scheduler.SlotsAsync(cancellationToken).ConfigureAwait(false) ?? slots;
                     unreachableSince = null;
                 }
-                catch (JobSchedulerException) when ((unreachableSince ??= DateTimeOffset.Now) + Options.SubmitRetryTime > DateTimeOffset.Now)
+                catch (JobSchedulerException) when ((unreachableSince ??= DateTimeOffset.Now) + Options.Grid.SubmitRetryTime > DateTimeOffset.Now)
                 {
                     // The scheduler may be restarting: the jobs go on meanwhile, and their markers still count.
                     active = new HashSet<string>(open.Select(task => task.JobId));
@@ -312,7 +312,7 @@ internal sealed class GridJobExecutor : JobExecutor
                 break;
             }
 
-            interval = changed || retries.Count > 0 ? Options.PollInterval : TimeSpan.FromTicks(Math.Min(interval.Ticks * 2, Options.MaxPollInterval.Ticks));
+            interval = changed || retries.Count > 0 ? Options.Grid.PollInterval : TimeSpan.FromTicks(Math.Min(interval.Ticks * 2, Options.Grid.MaxPollInterval.Ticks));
             await Task.Delay(interval, cancellationToken).ConfigureAwait(false);
         }
     }
@@ -468,6 +468,7 @@ internal sealed class GridJobExecutor : JobExecutor
     private async Task WaitUntilGoneAsync(List<string> ids)
     {
         var deadline = DateTimeOffset.Now + TimeSpan.FromSeconds(60);
+        DateTimeOffset? unanswered = null;
         while (DateTimeOffset.Now < deadline)
         {
             try
@@ -476,10 +477,18 @@ internal sealed class GridJobExecutor : JobExecutor
                 {
                     return;
                 }
+
+                unanswered = null;
             }
             catch (JobSchedulerException)
             {
-                return;
+                // A busy daemon misses a status call now and then (more so while it deletes): ask again, but not
+                // for long when it is down for good, as nothing more can be known and the deletion was asked for.
+                unanswered ??= DateTimeOffset.Now;
+                if (DateTimeOffset.Now - unanswered > TimeSpan.FromSeconds(10))
+                {
+                    return;
+                }
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(250)).ConfigureAwait(false);

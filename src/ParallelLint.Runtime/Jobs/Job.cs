@@ -59,7 +59,7 @@ public sealed class Job
 
     /// <summary>
     /// The most memory the job may use, in MiB; no limit asked for when null. SGE gets it per slot as the
-    /// <see cref="JobExecutorOptions.SgeMemoryResource"/> complex (<c>-l h_vmem=</c>, enforced as a limit on the
+    /// <see cref="SgeJobOptions.MemoryResource"/> complex (<c>-l h_vmem=</c>, enforced as a limit on the
     /// job's address space), Slurm as <c>--mem</c> (enforced where the cluster's cgroups or accounting do). The local
     /// backend does not enforce it.
     /// </summary>
@@ -72,7 +72,7 @@ public sealed class Job
 
     /// <summary>
     /// How many GPUs the job needs (none by default). Slurm gets <c>--gres=gpu:N</c>; SGE gets
-    /// <c>-l gpu=N</c>, the <see cref="JobExecutorOptions.SgeGpuResource"/> complex (sites that count GPUs per slot
+    /// <c>-l gpu=N</c>, the <see cref="SgeJobOptions.GpuResource"/> complex (sites that count GPUs per slot
     /// rather than per job set up their complex that way). Jobs that differ only in their GPUs go out as separate
     /// arrays. The local backend does not reserve GPUs: the job sees the machine's.
     /// </summary>

@@ -1,13 +1,15 @@
 namespace ParallelLint.Runtime.Jobs;
 
-/// <summary>How a <see cref="JobExecutor"/> runs jobs.</summary>
+/// <summary>
+/// How a <see cref="JobExecutor"/> runs jobs: the settings of every backend, then one group per backend
+/// (<see cref="Local"/>, <see cref="Grid"/>, <see cref="Sge"/>), each read only by its backend, so that one options
+/// object serves a program whose backend is chosen on its command line:
+/// <c>new JobExecutorOptions { MaxAttempts = 2, Local = { Slots = 4 }, Grid = { Queue = "short" } }</c>.
+/// </summary>
 public sealed class JobExecutorOptions
 {
     private int maxAttempts = 1;
     private int? maxActive;
-    private int? slots;
-    private TimeSpan pollInterval = TimeSpan.FromMilliseconds(250);
-    private TimeSpan maxPollInterval = TimeSpan.FromSeconds(5);
 
     /// <summary>How many times a job that failed, timed out or was lost is started in all (1: no retries).</summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is 0 or below.</exception>
@@ -29,18 +31,6 @@ public sealed class JobExecutorOptions
     }
 
     /// <summary>
-    /// The local backend's slots: how many cores its jobs share, <see cref="Cores.Available"/> when null. Above the
-    /// cores only for jobs that mostly wait (on a licence, a remote service, a device), never for compute. On a grid
-    /// the scheduler's queue decides.
-    /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException">The value is 0 or below.</exception>
-    public int? Slots
-    {
-        get => slots;
-        set => slots = value is null or >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(Slots), value, "At least one slot.");
-    }
-
-    /// <summary>
     /// Where each run keeps its files (standard output and error, staged data, grid task files). Locally a new
     /// directory under the temporary folder when null, removed when the executor is disposed. A grid needs one, on a
     /// filesystem its execution hosts share.
@@ -55,6 +45,40 @@ public sealed class JobExecutorOptions
 
     /// <summary>Told of every change of a job's state, with a snapshot like <c>qstat -f</c>.</summary>
     public IProgress<JobStatus>? Progress { get; set; }
+
+    /// <summary>What only the local backend reads.</summary>
+    public LocalJobOptions Local { get; } = new();
+
+    /// <summary>What only the grid backends (SGE and Slurm) read.</summary>
+    public GridJobOptions Grid { get; } = new();
+
+    /// <summary>What only the SGE backend reads.</summary>
+    public SgeJobOptions Sge { get; } = new();
+}
+
+/// <summary>The local backend's settings (<see cref="JobExecutorOptions.Local"/>).</summary>
+public sealed class LocalJobOptions
+{
+    private int? slots;
+
+    /// <summary>
+    /// The slots: how many cores its jobs share, <see cref="Cores.Available"/> when null. Above the
+    /// cores only for jobs that mostly wait (on a licence, a remote service, a device), never for compute. On a grid
+    /// the scheduler's queue decides.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is 0 or below.</exception>
+    public int? Slots
+    {
+        get => slots;
+        set => slots = value is null or >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(Slots), value, "At least one slot.");
+    }
+}
+
+/// <summary>The grid backends' settings (<see cref="JobExecutorOptions.Grid"/>), for SGE and Slurm alike.</summary>
+public sealed class GridJobOptions
+{
+    private TimeSpan pollInterval = TimeSpan.FromMilliseconds(250);
+    private TimeSpan maxPollInterval = TimeSpan.FromSeconds(5);
 
     /// <summary>The first wait between two status polls of a grid; it doubles while nothing changes.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
@@ -78,18 +102,6 @@ public sealed class JobExecutorOptions
     /// <summary>The SGE queue or Slurm partition; the scheduler's default when null.</summary>
     public string? Queue { get; set; }
 
-    /// <summary>The SGE parallel environment that grants a job several cores (<c>qsub -pe smp n</c>).</summary>
-    public string ParallelEnvironment { get; set; } = "smp";
-
-    /// <summary>
-    /// The SGE complex that carries <see cref="Job.MemoryMegabytes"/>, per slot: <c>h_vmem</c> (a hard limit) by
-    /// default, <c>mem_free</c> or a site's own where the cluster is set up that way.
-    /// </summary>
-    public string SgeMemoryResource { get; set; } = "h_vmem";
-
-    /// <summary>The SGE complex that carries <see cref="Job.Gpus"/> (<c>-l gpu=N</c>): <c>gpu</c> by default, a site's own name otherwise.</summary>
-    public string SgeGpuResource { get; set; } = "gpu";
-
     /// <summary>
     /// More options for the submit command (<c>qsub</c>, <c>sbatch</c>), each passed as one argument, never through a
     /// shell: <c>{ "--gres=gpu:1" }</c>, <c>{ "-P", "project" }</c>. They come after the executor's own options.
@@ -101,4 +113,20 @@ public sealed class JobExecutorOptions
     /// on an auto-scaling grid) are retried, with back-off, before the run fails.
     /// </summary>
     public TimeSpan SubmitRetryTime { get; set; } = TimeSpan.FromMinutes(2);
+}
+
+/// <summary>The SGE backend's settings (<see cref="JobExecutorOptions.Sge"/>).</summary>
+public sealed class SgeJobOptions
+{
+    /// <summary>The SGE parallel environment that grants a job several cores (<c>qsub -pe smp n</c>).</summary>
+    public string ParallelEnvironment { get; set; } = "smp";
+
+    /// <summary>
+    /// The SGE complex that carries <see cref="Job.MemoryMegabytes"/>, per slot: <c>h_vmem</c> (a hard limit) by
+    /// default, <c>mem_free</c> or a site's own where the cluster is set up that way.
+    /// </summary>
+    public string MemoryResource { get; set; } = "h_vmem";
+
+    /// <summary>The SGE complex that carries <see cref="Job.Gpus"/> (<c>-l gpu=N</c>): <c>gpu</c> by default, a site's own name otherwise.</summary>
+    public string GpuResource { get; set; } = "gpu";
 }

@@ -17,13 +17,13 @@ internal sealed class LocalJobExecutor : JobExecutor
     public LocalJobExecutor(JobExecutorOptions? options, bool isShared = false)
         : base("local", options, isShared)
     {
-        slots = new CoreSlots(Options.Slots ?? (isShared ? CoreCache.Current.Limits.Available : Cores.Available), Options.MaxActive);
-        limit = Options.Slots is { } configured
-            ? new SlotLimit(slots.Total, FormattableString.Invariant($"the executor's slots, JobExecutorOptions.Slots = {configured}"), "or raise JobExecutorOptions.Slots")
+        slots = new CoreSlots(Options.Local.Slots ?? (isShared ? CoreCache.Current.Limits.Available : Cores.Available), Options.MaxActive);
+        limit = Options.Local.Slots is { } configured
+            ? new SlotLimit(slots.Total, FormattableString.Invariant($"the executor's slots, JobExecutorOptions.Local.Slots = {configured}"), "or raise JobExecutorOptions.Local.Slots")
             : new SlotLimit(
                 slots.Total,
                 FormattableString.Invariant($"the executor's slots, the cores this process may use (Cores.Available = {slots.Total}, decided by {(ItemBudget.Cores is null ? Cores.Detect().DecidedBy : "the enclosing Executor item's budget")})"),
-                "or set JobExecutorOptions.Slots for jobs that mostly wait");
+                "or set JobExecutorOptions.Local.Slots for jobs that mostly wait");
     }
 
     private protected override (int? Total, int? Used) Slots() => (slots.Total, slots.Used);

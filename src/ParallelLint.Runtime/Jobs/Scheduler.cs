@@ -63,7 +63,7 @@ internal abstract class Scheduler
     {
         Name = name;
         Options = options;
-        Command = new SchedulerCommand(name, options.SchedulerDirectory);
+        Command = new SchedulerCommand(name, options.Grid.SchedulerDirectory);
     }
 
     public string Name { get; }
@@ -76,7 +76,7 @@ internal abstract class Scheduler
     public async Task<(string? Id, SchedulerCommand.Output Output)> SubmitAsync(GridSubmission submission, CancellationToken cancellationToken)
     {
         // The user's options after the executor's, so theirs win where the scheduler takes the last; the program ends the line.
-        var arguments = SubmitArguments(submission).Concat(Options.SchedulerArguments).Concat(LauncherProgram)
+        var arguments = SubmitArguments(submission).Concat(Options.Grid.SchedulerArguments).Concat(LauncherProgram)
             .Concat(new[] { submission.Launcher, submission.Directory });
         var output = await Command.RunAsync(SubmitCommand, arguments, cancellationToken).ConfigureAwait(false);
         var id = SubmittedId(output.StandardOutput.Trim());

@@ -57,7 +57,7 @@ internal sealed class SchedulerCommand
         {
             throw new JobSchedulerException(
                 $"{scheduler}: '{command}' could not be run ({e.Message}); is {scheduler} installed and on PATH, " +
-                "or set JobExecutorOptions.SchedulerDirectory?",
+                "or set JobExecutorOptions.Grid.SchedulerDirectory?",
                 e);
         }
 

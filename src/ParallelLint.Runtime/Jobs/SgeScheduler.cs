@@ -34,7 +34,7 @@ internal sealed class SgeScheduler : Scheduler
 
         if (submission.Cores > 1)
         {
-            arguments.AddRange(new[] { "-pe", Options.ParallelEnvironment, submission.Cores.ToString(CultureInfo.InvariantCulture) });
+            arguments.AddRange(new[] { "-pe", Options.Sge.ParallelEnvironment, submission.Cores.ToString(CultureInfo.InvariantCulture) });
         }
 
         if (submission.TimeLimitSeconds is { } seconds)
@@ -46,15 +46,15 @@ internal sealed class SgeScheduler : Scheduler
         {
             // SGE counts memory per slot: a job of n cores gets n times the value.
             var perSlot = (megabytes + submission.Cores - 1) / submission.Cores;
-            arguments.AddRange(new[] { "-l", Options.SgeMemoryResource + "=" + perSlot.ToString(CultureInfo.InvariantCulture) + "M" });
+            arguments.AddRange(new[] { "-l", Options.Sge.MemoryResource + "=" + perSlot.ToString(CultureInfo.InvariantCulture) + "M" });
         }
 
         if (submission.Gpus > 0)
         {
-            arguments.AddRange(new[] { "-l", Options.SgeGpuResource + "=" + submission.Gpus.ToString(CultureInfo.InvariantCulture) });
+            arguments.AddRange(new[] { "-l", Options.Sge.GpuResource + "=" + submission.Gpus.ToString(CultureInfo.InvariantCulture) });
         }
 
-        if (Options.Queue is { } queue)
+        if (Options.Grid.Queue is { } queue)
         {
             arguments.AddRange(new[] { "-q", queue });
         }
@@ -160,7 +160,7 @@ internal sealed class SgeScheduler : Scheduler
     {
         // A job of n cores asks the parallel environment for n slots (-pe smp n); it never runs when the PE has fewer,
         // or (allocation_rule $pe_slots: all on one host) when no queue instance offering the PE has that many.
-        var pe = Options.ParallelEnvironment;
+        var pe = Options.Sge.ParallelEnvironment;
         if (await QueryAsync("qconf", new[] { "-sp", pe }, cancellationToken).ConfigureAwait(false) is not { } definition)
         {
             return null;
@@ -178,7 +178,7 @@ internal sealed class SgeScheduler : Scheduler
 
         var rule = fields.TryGetValue("allocation_rule", out var ruleText) ? ruleText : "$pe_slots";
         var select = new List<string> { "-pe", pe };
-        if (Options.Queue is { } queue)
+        if (Options.Grid.Queue is { } queue)
         {
             select.AddRange(new[] { "-q", queue });
         }
@@ -206,10 +206,10 @@ internal sealed class SgeScheduler : Scheduler
         }
 
         var where = FormattableString.Invariant($"parallel environment '{pe}' (qconf -sp {pe}: slots {peSlots}, allocation_rule {rule})");
-        const string Remedy = "or choose a parallel environment (JobExecutorOptions.ParallelEnvironment) or queue (JobExecutorOptions.Queue) with more slots";
+        const string Remedy = "or choose a parallel environment (JobExecutorOptions.Sge.ParallelEnvironment) or queue (JobExecutorOptions.Grid.Queue) with more slots";
         if (offering.Count == 0)
         {
-            return new SlotLimit(1, where + $" is offered by no queue instance{(Options.Queue is { } q ? $" of '{q}'" : "")} (qselect -pe {pe}), so a job of more than one core never starts", Remedy);
+            return new SlotLimit(1, where + $" is offered by no queue instance{(Options.Grid.Queue is { } q ? $" of '{q}'" : "")} (qselect -pe {pe}), so a job of more than one core never starts", Remedy);
         }
 
         var onOneHost = rule == "$pe_slots";

@@ -43,7 +43,7 @@ internal sealed class SlurmScheduler : Scheduler
             arguments.Add("--gres=gpu:" + submission.Gpus.ToString(CultureInfo.InvariantCulture));
         }
 
-        if (Options.Queue is { } partition)
+        if (Options.Grid.Queue is { } partition)
         {
             arguments.AddRange(new[] { "--partition", partition });
         }
@@ -115,7 +115,7 @@ internal sealed class SlurmScheduler : Scheduler
         // --cpus-per-task n needs one node of n CPUs in the partition (MaxCPUsPerNode permitting): else the job pends
         // forever as PD (PartitionConfig). One line per node and partition: %P (default marked *), %c CPUs, %B the max.
         var arguments = new List<string> { "-h", "-N", "-o", "%P|%c|%B" };
-        if (Options.Queue is { } partition)
+        if (Options.Grid.Queue is { } partition)
         {
             arguments.AddRange(new[] { "-p", partition });
         }
@@ -127,7 +127,7 @@ internal sealed class SlurmScheduler : Scheduler
 
         var nodes = output.Split(new[] { '\n' }, StringSplitOptions.RemoveEmptyEntries)
             .Select(line => line.Trim().Split('|'))
-            .Where(fields => fields.Length == 3 && (Options.Queue is not null || fields[0].EndsWith("*", StringComparison.Ordinal)))
+            .Where(fields => fields.Length == 3 && (Options.Grid.Queue is not null || fields[0].EndsWith("*", StringComparison.Ordinal)))
             .Select(fields => (Partition: fields[0].TrimEnd('*'), Cpus: ParseInt(fields[1]), Max: ParseInt(fields[2])))
             .Where(node => node.Cpus is not null)
             .Select(node => (node.Partition, Cpus: Math.Min(node.Cpus!.Value, node.Max ?? int.MaxValue), Capped: node.Max < node.Cpus))
@@ -143,7 +143,7 @@ internal sealed class SlurmScheduler : Scheduler
         var source = largest.Capped
             ? FormattableString.Invariant($"partition '{largest.Partition}' allows {largest.Cpus} CPUs per node (MaxCPUsPerNode; sinfo -N -p {partitions} -o %B)")
             : FormattableString.Invariant($"the CPUs of the largest node of partition '{partitions}' (sinfo -N -p {partitions} -o %c)");
-        return new SlotLimit(largest.Cpus, source, "or choose a partition with larger nodes (JobExecutorOptions.Queue)");
+        return new SlotLimit(largest.Cpus, source, "or choose a partition with larger nodes (JobExecutorOptions.Grid.Queue)");
     }
 
     public override string TaskId(string id, int task) => id + "_" + task.ToString(CultureInfo.InvariantCulture);

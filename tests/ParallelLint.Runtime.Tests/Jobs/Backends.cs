@@ -27,8 +27,8 @@ public static class Backends
         Require(backend);
         options ??= new JobExecutorOptions();
         options.WorkDirectory ??= workDirectory;
-        options.PollInterval = TimeSpan.FromMilliseconds(200);
-        options.MaxPollInterval = TimeSpan.FromSeconds(1);
+        options.Grid.PollInterval = TimeSpan.FromMilliseconds(200);
+        options.Grid.MaxPollInterval = TimeSpan.FromSeconds(1);
         return JobExecutor.Create(backend, options);
     }
 

@@ -20,7 +20,7 @@ public sealed class JobExecutorErrorTests : IDisposable
         Assert.Equal("Cores", Assert.Throws<ArgumentOutOfRangeException>(() => new Job("echo") { Cores = 0 }).ParamName);
         Assert.Equal("MaxAttempts", Assert.Throws<ArgumentOutOfRangeException>(() => new JobExecutorOptions { MaxAttempts = 0 }).ParamName);
         Assert.Equal("MaxActive", Assert.Throws<ArgumentOutOfRangeException>(() => new JobExecutorOptions { MaxActive = -1 }).ParamName);
-        Assert.Equal("Slots", Assert.Throws<ArgumentOutOfRangeException>(() => new JobExecutorOptions { Slots = 0 }).ParamName);
+        Assert.Equal("Slots", Assert.Throws<ArgumentOutOfRangeException>(() => new JobExecutorOptions { Local = { Slots = 0 } }).ParamName);
         Assert.Equal("backend", Assert.Throws<ArgumentException>(() => JobExecutor.Create("pbs")).ParamName);
         Assert.Equal("name", Assert.Throws<ArgumentException>(() => JobExecutor.Local().Stage("../escape", "x")).ParamName);
         Assert.Equal("jobs", (await Assert.ThrowsAsync<ArgumentException>(() => JobExecutor.Local().RunAllAsync(new Job[] { null! }))).ParamName);
@@ -41,7 +41,7 @@ public sealed class JobExecutorErrorTests : IDisposable
     [InlineData("slurm", "sbatch")]
     public async Task A_missing_scheduler_says_which_command_and_what_to_do(string backend, string command)
     {
-        var executor = JobExecutor.Create(backend, new JobExecutorOptions { SchedulerDirectory = Path.Combine(scratch, "nowhere"), WorkDirectory = scratch });
+        var executor = JobExecutor.Create(backend, new JobExecutorOptions { WorkDirectory = scratch, Grid = { SchedulerDirectory = Path.Combine(scratch, "nowhere") } });
 
         var error = await Assert.ThrowsAsync<JobSchedulerException>(() => executor.RunAsync(new Job("true")));
         Assert.Contains($"'{command}' could not be run", error.Message);
@@ -54,7 +54,7 @@ public sealed class JobExecutorErrorTests : IDisposable
     public async Task A_daemon_that_is_down_is_retried_with_back_off_then_reported(string backend, string command, string message)
     {
         var calls = FakeScheduler(command, message);
-        var executor = JobExecutor.Create(backend, new JobExecutorOptions { SchedulerDirectory = scratch, SubmitRetryTime = TimeSpan.FromSeconds(4), WorkDirectory = scratch });
+        var executor = JobExecutor.Create(backend, new JobExecutorOptions { WorkDirectory = scratch, Grid = { SchedulerDirectory = scratch, SubmitRetryTime = TimeSpan.FromSeconds(4) } });
 
         var clock = Stopwatch.StartNew();
         var error = await Assert.ThrowsAsync<JobSchedulerException>(() => executor.RunAsync(new Job("true")));
@@ -71,7 +71,7 @@ public sealed class JobExecutorErrorTests : IDisposable
     public async Task A_refused_job_is_reported_at_once()
     {
         var calls = FakeScheduler("sbatch", "sbatch: error: invalid partition specified: gpu");
-        var executor = JobExecutor.Slurm(new JobExecutorOptions { SchedulerDirectory = scratch, Queue = "gpu", WorkDirectory = scratch });
+        var executor = JobExecutor.Slurm(new JobExecutorOptions { WorkDirectory = scratch, Grid = { SchedulerDirectory = scratch, Queue = "gpu" } });
 
         var error = await Assert.ThrowsAsync<JobSchedulerException>(() => executor.RunAsync(new Job("true")));
         Assert.Contains("invalid partition specified: gpu", error.Message);
@@ -121,7 +121,7 @@ public sealed class JobExecutorErrorTests : IDisposable
     [Fact]
     public async Task The_status_counts_each_end_by_its_own_name()
     {
-        await using var executor = JobExecutor.Local(new JobExecutorOptions { Slots = 4, WorkDirectory = scratch });
+        await using var executor = JobExecutor.Local(new JobExecutorOptions { WorkDirectory = scratch, Local = { Slots = 4 } });
         await executor.RunAllAsync(new[] { new Job("true"), new Job("false"), new Job("sleep", "30") { TimeLimit = TimeSpan.FromMilliseconds(300) } });
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
         await Assert.ThrowsAsync<JobsCancelledException>(() => executor.RunAllAsync(new[] { new Job("sleep", "30"), new Job("sleep", "30") }, cancel.Token));

@@ -16,7 +16,7 @@ public sealed class JobExecutorTests : IDisposable
     public async Task Many_jobs_go_through_few_slots_and_wait_in_the_queue(string backend)
     {
         // Locally a slot for every job, so that only MaxActive holds them back, on any number of cores.
-        var executor = Backends.Create(backend, scratch, new JobExecutorOptions { MaxActive = 2, Slots = 5 });
+        var executor = Backends.Create(backend, scratch, new JobExecutorOptions { MaxActive = 2, Local = { Slots = 5 } });
         var results = await executor.RunAllAsync(Enumerable.Range(0, 5).Select(i => new Job("sleep", "1") { Name = "nap" + i }));
 
         Assert.All(results, result => Assert.Equal(JobState.Succeeded, result.State));
@@ -35,7 +35,7 @@ public sealed class JobExecutorTests : IDisposable
         var (byDefault, results, total) = await OnCores.RunAsync(2, async () =>
         {
             var byDefault = JobExecutor.Local(new JobExecutorOptions { WorkDirectory = scratch }).Status().SlotsTotal;
-            var executor = JobExecutor.Local(new JobExecutorOptions { Slots = Slots, WorkDirectory = scratch });
+            var executor = JobExecutor.Local(new JobExecutorOptions { WorkDirectory = scratch, Local = { Slots = Slots } });
             var results = await executor.RunAllAsync(Enumerable.Range(0, Slots).Select(i => new Job("sleep", "1") { Name = "wait" + i }));
             return (byDefault, results, executor.Status().SlotsTotal);
         });
@@ -51,7 +51,7 @@ public sealed class JobExecutorTests : IDisposable
     public async Task A_job_gets_its_cores_and_wide_jobs_do_not_overlap(string backend)
     {
         // Two jobs too wide to run together, on any machine: locally 2 cores each of 3 slots, on a grid more than half its slots.
-        var executor = Backends.Create(backend, scratch, new JobExecutorOptions { Slots = 3 });
+        var executor = Backends.Create(backend, scratch, new JobExecutorOptions { Local = { Slots = 3 } });
         var cores = backend == "local" ? 2 : (await Backends.SlotsAsync(backend) / 2) + 1;
 
         // The scheduler's own allocation by name: Slurm passes on the submitter's variables, an NSLOTS among them.

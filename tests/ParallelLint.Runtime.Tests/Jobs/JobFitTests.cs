@@ -59,11 +59,11 @@ public sealed class JobFitTests : IDisposable
     [Fact]
     public async Task Local_slots_set_in_the_options_are_the_limit_the_error_names()
     {
-        var executor = JobExecutor.Local(new JobExecutorOptions { Slots = Cores.Available + 1, WorkDirectory = Path.Combine(scratch, "work") });
+        var executor = JobExecutor.Local(new JobExecutorOptions { WorkDirectory = Path.Combine(scratch, "work"), Local = { Slots = Cores.Available + 1 } });
 
         var error = await Assert.ThrowsAsync<JobDoesNotFitException>(() => executor.RunAsync(new Job("true") { Name = "wide", Cores = Cores.Available + 2 }));
         Assert.Contains($"Job 'wide' needs {Cores.Available + 2} cores, but local gives one job at most {Cores.Available + 1}: " +
-                        $"the executor's slots, JobExecutorOptions.Slots = {Cores.Available + 1}.", error.Message);
+                        $"the executor's slots, JobExecutorOptions.Local.Slots = {Cores.Available + 1}.", error.Message);
 
         // The slots, not the machine, are the limit: a job as wide as them runs.
         Assert.Equal(JobState.Succeeded, (await executor.RunAsync(new Job("true") { Cores = Cores.Available + 1 })).State);
@@ -77,13 +77,13 @@ public sealed class JobFitTests : IDisposable
         Fake("qselect", "[ \"$*\" = '-pe mpi' ] && printf 'a.q@h1\\na.q@h2\\n'");
         Fake("qstat", $"cat <<'EOF'\n{QueueXml(("a.q@h1", 2), ("a.q@h2", 6), ("b.q@h3", 32))}\nEOF");
         var submitted = Fake("qsub", "exit 1");
-        var executor = JobExecutor.Sge(new JobExecutorOptions { SchedulerDirectory = scratch, ParallelEnvironment = "mpi", WorkDirectory = scratch });
+        var executor = JobExecutor.Sge(new JobExecutorOptions { WorkDirectory = scratch, Grid = { SchedulerDirectory = scratch }, Sge = { ParallelEnvironment = "mpi" } });
 
         var error = await Assert.ThrowsAsync<JobDoesNotFitException>(() => executor.RunAllAsync(new[] { new Job("true") { Cores = 6 }, new Job("true") { Name = "seven", Cores = 7 } }));
         Assert.Equal(6, error.Limit);
         Assert.Contains("Job 'seven' needs 7 cores, but sge gives one job at most 6: parallel environment 'mpi' (qconf -sp mpi: slots 16, allocation_rule $pe_slots) " +
                         "in which its largest queue instance, a.q@h2, has 6 slots and a job must fit on one host", error.Message);
-        Assert.Contains("JobExecutorOptions.ParallelEnvironment", error.Message);
+        Assert.Contains("JobExecutorOptions.Sge.ParallelEnvironment", error.Message);
         Assert.Equal("-sp mpi", File.ReadAllText(calls).Trim());
         Assert.Empty(File.ReadAllText(submitted));
 
@@ -98,7 +98,7 @@ public sealed class JobFitTests : IDisposable
         // Partition big: nodes of 4 and 64 CPUs, but MaxCPUsPerNode=8.
         var calls = Fake("sinfo", "printf 'big|4|8\\nbig|64|8\\n'");
         var submitted = Fake("sbatch", "exit 1");
-        var executor = JobExecutor.Slurm(new JobExecutorOptions { SchedulerDirectory = scratch, Queue = "big", WorkDirectory = scratch });
+        var executor = JobExecutor.Slurm(new JobExecutorOptions { WorkDirectory = scratch, Grid = { SchedulerDirectory = scratch, Queue = "big" } });
 
         var error = await Assert.ThrowsAsync<JobDoesNotFitException>(() => executor.RunAsync(new Job("true") { Name = "wide", Cores = 9 }));
         Assert.Equal(8, error.Limit);
@@ -115,7 +115,7 @@ public sealed class JobFitTests : IDisposable
         // The configuration query fails as with the daemon down; the run goes on and the submission's error is the answer.
         var asked = Fake(query, "echo 'error: commlib error: got select error (Connection refused)' >&2; exit 1");
         var submitted = Fake(submit, $"echo '{refusal}' >&2; exit 1");
-        var executor = JobExecutor.Create(backend, new JobExecutorOptions { SchedulerDirectory = scratch, WorkDirectory = Path.Combine(scratch, "work") });
+        var executor = JobExecutor.Create(backend, new JobExecutorOptions { WorkDirectory = Path.Combine(scratch, "work"), Grid = { SchedulerDirectory = scratch } });
 
         var error = await Assert.ThrowsAsync<JobSchedulerException>(() => executor.RunAsync(new Job("true") { Cores = 4 }));
         Assert.Contains(refusal, error.Message);

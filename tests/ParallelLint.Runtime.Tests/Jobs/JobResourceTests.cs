@@ -67,12 +67,12 @@ public sealed class JobResourceTests : IDisposable
         var options = new JobExecutorOptions();
         if (option.EndsWith(','))
         {
-            options.SchedulerArguments.Add(option + "PL_EXTRA=" + Value);
+            options.Grid.SchedulerArguments.Add(option + "PL_EXTRA=" + Value);
         }
         else
         {
-            options.SchedulerArguments.Add(option);
-            options.SchedulerArguments.Add("PL_EXTRA=" + Value);
+            options.Grid.SchedulerArguments.Add(option);
+            options.Grid.SchedulerArguments.Add("PL_EXTRA=" + Value);
         }
 
         await using var executor = Backends.Create(backend, scratch, options);
@@ -90,7 +90,7 @@ public sealed class JobResourceTests : IDisposable
     public async Task The_gpus_a_job_needs_reach_the_scheduler_which_refuses_them_on_a_grid_without_any(string backend, string sgeResource, string refusal)
     {
         // The single-node grids have no GPUs: the scheduler's own refusal shows what it was asked for.
-        await using var executor = Backends.Create(backend, scratch, new JobExecutorOptions { SgeGpuResource = sgeResource });
+        await using var executor = Backends.Create(backend, scratch, new JobExecutorOptions { Sge = { GpuResource = sgeResource } });
 
         var error = await Assert.ThrowsAsync<JobSchedulerException>(() => executor.RunAsync(new Job("true") { Gpus = 1 }));
 
