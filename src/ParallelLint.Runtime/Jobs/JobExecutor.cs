@@ -141,7 +141,8 @@ public abstract class JobExecutor : IAsyncDisposable
     private async IAsyncEnumerable<JobResult> RunEachAsync(List<Job> jobs, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var ended = new Queue<JobResult>();
-        using var signal = new SemaphoreSlim(0);
+        // Not disposed: a job's end may still release it while the loop is left (a SemaphoreSlim without a wait handle holds nothing).
+        var signal = new SemaphoreSlim(0);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var run = Track(() => RunTrackedAsync(
             jobs,
