@@ -337,7 +337,7 @@ public static class Executor
         {
             // Left early (break, an exception in the caller's loop): stop what is running and wait for it.
             stop.Cancel();
-            await run.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+            await run.Ended().ConfigureAwait(false);
         }
     }
 

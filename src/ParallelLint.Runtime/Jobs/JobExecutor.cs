@@ -184,7 +184,7 @@ public abstract class JobExecutor : IAsyncDisposable
         finally
         {
             stop.Cancel();
-            await run.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+            await run.Ended().ConfigureAwait(false);
         }
     }
 

@@ -10,10 +10,7 @@ internal sealed class GridSubmission
 {
     public GridSubmission(string directory, string launcher, int count, Job like, int? maxActive)
     {
-        Cores = like.Cores;
-        TimeLimit = like.TimeLimit;
-        MemoryMegabytes = like.MemoryMegabytes;
-        Gpus = like.Gpus;
+        (Cores, TimeLimit, MemoryMegabytes, Gpus) = Resources(like);
         Name = like.DisplayName;
         Directory = directory;
         Launcher = launcher;
