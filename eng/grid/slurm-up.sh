@@ -23,6 +23,8 @@ MYSQL_PIDF=/run/mysqld/mysqld.pid
 DBD_PIDF=$RUN/slurmdbd.pid
 CTLD_PIDF=$RUN/slurmctld.pid
 SLURMD_PIDF=$RUN/slurmd.pid
+# Raised whenever the slurm.conf written below changes: a cluster up with an older one is reconfigured.
+CONF_VERSION="config 2"
 
 
 node_state() { timeout 5 sinfo -h -N -n "$NODE" -o %T 2>/dev/null | head -n 1; }
@@ -34,7 +36,8 @@ all_running() {
 
 # Fast path: pidfiles first, since sinfo retries for ~5 s when slurmctld is down; the node must have the CPUs asked
 # and memory for (SLURM_CPUS=8 on a running cluster goes on to rewrite slurm.conf and restart the daemons that read it).
-if [ -f /etc/slurm/slurm.conf ] && grep -q "^NodeName=.* CPUs=$SLURM_CPUS RealMemory=$SLURM_MEMORY_MB " /etc/slurm/slurm.conf && all_running && node_usable; then
+if [ -f /etc/slurm/slurm.conf ] && grep -q "^NodeName=.* CPUs=$SLURM_CPUS RealMemory=$SLURM_MEMORY_MB " /etc/slurm/slurm.conf &&
+  grep -q "($CONF_VERSION)" /etc/slurm/slurm.conf && all_running && node_usable; then
   log "already up"
   exit 0
 fi
@@ -75,7 +78,7 @@ wait_for "$T" "a munge credential round trip (munged)" munge_ok
 install -d -o slurm -g slurm -m 755 "$RUN" /var/lib/slurm/slurmctld /var/log/slurm
 install -d -o root -g root -m 755 /var/lib/slurm/slurmd
 if install_file /etc/slurm/slurm.conf 644 root:root <<CONF; then
-# Written by eng/grid/slurm-up.sh: single node, no cgroups, fast scheduling, accounting via slurmdbd.
+# Written by eng/grid/slurm-up.sh ($CONF_VERSION): single node, no cgroups, fast scheduling, accounting via slurmdbd.
 ClusterName=$SLURM_CLUSTER
 SlurmctldHost=$NODE(127.0.0.1)
 SlurmUser=slurm
@@ -90,11 +93,16 @@ SlurmctldLogFile=/var/log/slurm/slurmctld.log
 SlurmdLogFile=/var/log/slurm/slurmd.log
 ProctrackType=proctrack/linuxproc
 TaskPlugin=task/none
-JobAcctGatherType=jobacct_gather/none
+# Memory is enforced without cgroups: the accounting plugin samples each step every second and kills one over its
+# --mem (or DefMemPerCPU), writing "exceeded memory limit" to the job's log; CR_CPU_Memory makes --mem a limit.
+JobAcctGatherType=jobacct_gather/linux
+JobAcctGatherParams=OverMemoryKill
+JobAcctGatherFrequency=task=1
 SlurmdParameters=config_overrides
 SchedulerType=sched/backfill
 SelectType=select/cons_tres
-SelectTypeParameters=CR_CPU
+SelectTypeParameters=CR_CPU_Memory
+DefMemPerCPU=$((SLURM_MEMORY_MB / SLURM_CPUS))
 SchedulerParameters=batch_sched_delay=0
 ReturnToService=2
 KillWait=5

@@ -139,7 +139,7 @@ internal sealed class GridJobExecutor : JobExecutor
     private GridSubmission Submission(RunRegistry registry, SubmissionRecord record, string launcher)
     {
         var job = registry.Jobs[record.Jobs[0]];
-        return new GridSubmission(Path.Combine(registry.Directory, record.Folder), launcher, record.Jobs.Count, job, Options.MaxActive);
+        return new GridSubmission(Path.Combine(registry.Directory, record.Folder), launcher, record.Jobs.Count, job, record.Attempt, Options);
     }
 
     private void Track(JobResult result, GridSubmission submission, string id, int number, int attempt, List<GridTask> tasks, Submitted submitted)
@@ -202,7 +202,7 @@ internal sealed class GridJobExecutor : JobExecutor
 
             // Journalled once its task files are complete and before the scheduler has it: a kill now is resumed from the folder.
             registry.Submitting(number, attempt, members.Select(member => member.Result.Index).ToList());
-            var submission = new GridSubmission(folder, launcher, members.Count, members[0].Result.Job, Options.MaxActive);
+            var submission = new GridSubmission(folder, launcher, members.Count, members[0].Result.Job, attempt, Options);
             var id = await SubmitWithRetriesAsync(submission, submitted, cancellationToken).ConfigureAwait(false);
             registry.Submitted(number, id);
             for (var i = 0; i < members.Count; i++)
@@ -400,6 +400,13 @@ internal sealed class GridJobExecutor : JobExecutor
 
     private void Finish(GridTask task, (JobState State, string? Detail) outcome, int? exitCode)
     {
+        // A SIGKILL may be the scheduler enforcing memory: its log tells.
+        if (outcome.State == JobState.Failed && exitCode == 137 && scheduler.OutOfMemoryKill(task.Submission, task.Number) is { } kill)
+        {
+            outcome = (JobState.OutOfMemory, $"{scheduler.Name} killed it for its memory" +
+                (task.Submission.MemoryMegabytes is { } megabytes ? FormattableString.Invariant($" ({megabytes} MiB asked)") : "") + ": " + kill);
+        }
+
         task.Done = true;
         task.Outcome = outcome;
         task.Result.ExitCode = exitCode;
@@ -407,14 +414,19 @@ internal sealed class GridJobExecutor : JobExecutor
         {
             // The job stays open: the next round resubmits it.
             task.AwaitsRetry = true;
-            task.Result.Detail = outcome.Detail + "; retrying";
+            task.Result.Detail = outcome.Detail + "; retrying" +
+                (outcome.State == JobState.OutOfMemory && GridSubmission.Memory(task.Result.Job, task.Attempt + 1, Options) is { } more
+                    ? FormattableString.Invariant($" with {more} MiB")
+                    : "");
             return;
         }
 
         Transition(task.Result, outcome.State, outcome.Detail);
     }
 
-    private static bool IsRetriable(JobState state) => state is JobState.Failed or JobState.TimedOut or JobState.Lost;
+    // Out of memory again with the same memory is certain; with more it is worth an attempt.
+    private bool IsRetriable(JobState state) =>
+        state is JobState.Failed or JobState.TimedOut or JobState.Lost || (state == JobState.OutOfMemory && Options.MemoryGrowthPerAttempt > 1);
 
     private static (JobState State, string? Detail) Outcome(JobResult result, int code)
     {

@@ -105,7 +105,7 @@ public sealed class Job
     }
 }
 
-/// <summary>Where a job is; the last four are final, and every submitted job ends in exactly one of them.</summary>
+/// <summary>Where a job is; all but the first two are final, and every submitted job ends in exactly one of them.</summary>
 public enum JobState
 {
     /// <summary>Waiting for a slot (locally) or in the scheduler's queue.</summary>
@@ -128,6 +128,12 @@ public enum JobState
 
     /// <summary>Gone from the scheduler with no record of how it ended (a node lost, accounting purged).</summary>
     Lost,
+
+    /// <summary>
+    /// Killed by the scheduler for using more memory than it was given (<see cref="Job.MemoryMegabytes"/>, or the
+    /// cluster's default): Slurm's <c>OUT_OF_MEMORY</c>, or its accounting's "exceeded memory limit".
+    /// </summary>
+    OutOfMemory,
 }
 
 /// <summary>How a job ended.</summary>

@@ -10,13 +10,33 @@ public sealed class JobExecutorOptions
 {
     private int maxAttempts = 1;
     private int? maxActive;
+    private double memoryGrowthPerAttempt = 1;
 
-    /// <summary>How many times a job that failed, timed out or was lost is started in all (1: no retries).</summary>
+    /// <summary>
+    /// How many times a job that failed, timed out or was lost is started in all (1: no retries); also one that ran
+    /// out of memory when <see cref="MemoryGrowthPerAttempt"/> gives its next attempt more.
+    /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is 0 or below.</exception>
     public int MaxAttempts
     {
         get => maxAttempts;
         set => maxAttempts = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(MaxAttempts), value, "At least one attempt.");
+    }
+
+    /// <summary>
+    /// How much more memory each attempt of a job asks for than the one before: attempt <em>n</em> asks for
+    /// <see cref="Job.MemoryMegabytes"/> × factor<sup>n−1</sup> (rounded up to a MiB). At 1 (the default) every attempt
+    /// asks for the same and a job that ran out of memory (<see cref="JobState.OutOfMemory"/>) is not retried, since it
+    /// would end the same way; above 1 it is, within <see cref="MaxAttempts"/>
+    /// (<c>new JobExecutorOptions { MaxAttempts = 3, MemoryGrowthPerAttempt = 2 }</c>: 1×, 2×, then 4× the memory).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is below 1, infinite or not a number.</exception>
+    public double MemoryGrowthPerAttempt
+    {
+        get => memoryGrowthPerAttempt;
+        set => memoryGrowthPerAttempt = value >= 1 && !double.IsInfinity(value)
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(MemoryGrowthPerAttempt), value, "A factor of at least 1 (1: every attempt asks for the same memory).");
     }
 
     /// <summary>

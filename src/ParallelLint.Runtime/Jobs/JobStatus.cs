@@ -25,6 +25,7 @@ public sealed class JobStatus
         TimedOut = Count(JobState.TimedOut);
         Cancelled = Count(JobState.Cancelled);
         Lost = Count(JobState.Lost);
+        OutOfMemory = Count(JobState.OutOfMemory);
     }
 
     /// <summary>Where the jobs run.</summary>
@@ -60,8 +61,11 @@ public sealed class JobStatus
     /// <summary>Jobs gone from the scheduler with no record of how they ended (<see cref="JobState.Lost"/>).</summary>
     public int Lost { get; }
 
-    /// <summary>Jobs in a final state, whichever: <see cref="Succeeded"/>, <see cref="Failed"/>, <see cref="TimedOut"/>, <see cref="Cancelled"/> and <see cref="Lost"/>.</summary>
-    public int Ended => Succeeded + Failed + TimedOut + Cancelled + Lost;
+    /// <summary>Jobs the scheduler killed for using more memory than they were given (<see cref="JobState.OutOfMemory"/>).</summary>
+    public int OutOfMemory { get; }
+
+    /// <summary>Jobs in a final state, whichever: <see cref="Succeeded"/>, <see cref="Failed"/>, <see cref="TimedOut"/>, <see cref="Cancelled"/>, <see cref="Lost"/> and <see cref="OutOfMemory"/>.</summary>
+    public int Ended => Succeeded + Failed + TimedOut + Cancelled + Lost + OutOfMemory;
 
     /// <inheritdoc/>
     public override string ToString()
@@ -71,7 +75,7 @@ public sealed class JobStatus
             .Append(FormattableString.Invariant($"jobs {Queued} queued, {Running} running, {Succeeded} done, {Failed} failed"));
 
         // The rarer ends only when they happened, so the usual line stays as short as qstat's summary.
-        foreach (var (count, what) in new[] { (TimedOut, "timed out"), (Cancelled, "cancelled"), (Lost, "lost") })
+        foreach (var (count, what) in new[] { (TimedOut, "timed out"), (OutOfMemory, "out of memory"), (Cancelled, "cancelled"), (Lost, "lost") })
         {
             if (count > 0)
             {

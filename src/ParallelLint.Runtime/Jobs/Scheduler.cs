@@ -4,18 +4,19 @@ namespace ParallelLint.Runtime.Jobs;
 
 /// <summary>
 /// One array job: tasks 1..<see cref="Count"/> of a directory of task files, run by the launcher, all asking for the
-/// resources of the job they are like (see <see cref="Resources"/>).
+/// resources of the job they are like (see <see cref="Resources"/>) at one attempt, which sets their memory.
 /// </summary>
 internal sealed class GridSubmission
 {
-    public GridSubmission(string directory, string launcher, int count, Job like, int? maxActive)
+    public GridSubmission(string directory, string launcher, int count, Job like, int attempt, JobExecutorOptions options)
     {
-        (Cores, TimeLimit, MemoryMegabytes, Gpus) = Resources(like);
+        (Cores, TimeLimit, _, Gpus) = Resources(like);
+        MemoryMegabytes = Memory(like, attempt, options);
         Name = like.DisplayName;
         Directory = directory;
         Launcher = launcher;
         Count = count;
-        MaxActive = maxActive;
+        MaxActive = options.MaxActive;
     }
 
     public string Directory { get; }
@@ -28,9 +29,15 @@ internal sealed class GridSubmission
     public string Name { get; }
     public int? MaxActive { get; }
 
-    /// <summary>What the jobs of one array must share: everything the scheduler is asked for per task.</summary>
+    /// <summary>What the jobs of one array must share, with the attempt: everything the scheduler is asked for per task.</summary>
     public static (int Cores, TimeSpan? TimeLimit, int? MemoryMegabytes, int Gpus) Resources(Job job) =>
         (job.Cores, job.TimeLimit, job.MemoryMegabytes, job.Gpus);
+
+    /// <summary>The memory attempt <paramref name="attempt"/> of <paramref name="job"/> asks for (see <see cref="JobExecutorOptions.MemoryGrowthPerAttempt"/>).</summary>
+    public static int? Memory(Job job, int attempt, JobExecutorOptions options) =>
+        job.MemoryMegabytes is { } megabytes
+            ? (int)Math.Min(int.MaxValue, Math.Ceiling(megabytes * Math.Pow(options.MemoryGrowthPerAttempt, attempt - 1)))
+            : null;
 
     /// <summary>The scheduler's own limit: the launcher stops the job at its limit, the scheduler a minute later as a backstop.</summary>
     public int? TimeLimitSeconds => TimeLimit is { } limit ? (int)Math.Ceiling(limit.TotalSeconds) + 60 : null;
@@ -112,6 +119,12 @@ internal abstract class Scheduler
 
     /// <summary>How users name task <paramref name="task"/> of job <paramref name="id"/> (<c>12.3</c>, <c>12_3</c>).</summary>
     public abstract string TaskId(string id, int task);
+
+    /// <summary>
+    /// The scheduler's own words that it killed task <paramref name="task"/> of <paramref name="submission"/> for its
+    /// memory, or null: accounting may record such a kill as a mere signal 9.
+    /// </summary>
+    public virtual string? OutOfMemoryKill(GridSubmission submission, int task) => null;
 
     /// <summary>A name the scheduler accepts: letters, digits, <c>-_.</c>, not starting with a digit.</summary>
     protected static string SafeName(string name)

@@ -148,6 +148,28 @@ internal sealed class SlurmScheduler : Scheduler
 
     public override string TaskId(string id, int task) => id + "_" + task.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// slurmstepd writes why it killed a step into the task's log: "exceeded memory limit" when the accounting
+    /// plugin enforces memory (<c>JobAcctGatherParams=OverMemoryKill</c>; sacct then says FAILED, signal 9), and
+    /// "oom-kill event" when the cgroup did (sacct says OUT_OF_MEMORY, but the launcher may have reported first).
+    /// </summary>
+    public override string? OutOfMemoryKill(GridSubmission submission, int task)
+    {
+        var log = System.IO.Path.Combine(submission.Directory, "slurm-" + task.ToString(CultureInfo.InvariantCulture) + ".log");
+        try
+        {
+            return File.Exists(log)
+                ? File.ReadLines(log).FirstOrDefault(line =>
+                    line.IndexOf("exceeded memory limit", StringComparison.OrdinalIgnoreCase) >= 0 ||
+                    line.IndexOf("oom-kill event", StringComparison.OrdinalIgnoreCase) >= 0)?.Trim()
+                : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
     private static TaskAccounting? Classify(string state, string exitCode, string host)
     {
         // ExitCode is "code:signal".
@@ -160,7 +182,7 @@ internal sealed class SlurmScheduler : Scheduler
         {
             "COMPLETED" => new TaskAccounting(JobState.Succeeded, exit, host, null),
             "FAILED" => new TaskAccounting(JobState.Failed, exit, host, exit is { } e ? JobResult.DescribeExit(e) : "failed"),
-            "OUT_OF_MEMORY" => new TaskAccounting(JobState.Failed, exit, host, "Slurm: out of memory"),
+            "OUT_OF_MEMORY" => new TaskAccounting(JobState.OutOfMemory, exit, host, "Slurm: out of memory (OUT_OF_MEMORY)"),
             "CANCELLED" => new TaskAccounting(JobState.Cancelled, exit, host, "Slurm: " + state),
             "TIMEOUT" or "DEADLINE" => new TaskAccounting(JobState.TimedOut, exit, host, "Slurm stopped it at its time limit"),
             "NODE_FAIL" or "BOOT_FAIL" or "PREEMPTED" => new TaskAccounting(JobState.Lost, exit, host, "Slurm: " + state),

@@ -9,6 +9,9 @@ public sealed class JobResourceTests : IDisposable
     // tail keeps a line without a newline whole: 300 MiB of zeros needs 300 MiB, 10 MiB fits in a 100 MiB limit.
     private const string HoldInMemory = "head -c \"$1\" /dev/zero | tail > /dev/null; exit ${PIPESTATUS[1]}";
 
+    // The same, holding the memory for 5 s before tail sees the end of its line.
+    private const string HoldInMemoryAWhile = "{ head -c \"$1\" /dev/zero; sleep 5; } | tail > /dev/null; exit ${PIPESTATUS[1]}";
+
     private readonly string scratch = Directory.CreateTempSubdirectory("parallellint-resources-").FullName;
 
     public void Dispose() => Directory.Delete(scratch, recursive: true);
@@ -56,6 +59,51 @@ public sealed class JobResourceTests : IDisposable
         }
 
         Assert.Equal("100M", requested);
+    }
+
+    [SkippableFact]
+    public async Task Slurm_kills_a_job_over_its_memory_and_it_ends_out_of_memory_not_retried_by_default()
+    {
+        await using var executor = Backends.Create("slurm", scratch, new JobExecutorOptions { MaxAttempts = 3 });
+
+        // Held for 5 s: the accounting plugin that enforces --mem samples once a second.
+        var results = await executor.RunAllAsync(new[] { "10m", "300m" }.Select(size => new Job("bash", "-c", HoldInMemoryAWhile, "bash", size) { MemoryMegabytes = 100 }));
+
+        Assert.Equal(JobState.Succeeded, results[0].State);
+        Assert.Equal((JobState.OutOfMemory, 137, 1), (results[1].State, results[1].ExitCode, results[1].Attempts));
+        Assert.Contains("killed it for its memory (100 MiB asked)", results[1].Detail);
+        Assert.Contains("exceeded memory limit", results[1].Detail);
+        Assert.Equal(1, executor.Status().OutOfMemory);
+        Assert.Contains("1 out of memory", executor.Status().ToString());
+    }
+
+    [SkippableFact]
+    public async Task A_job_out_of_memory_is_retried_with_more_when_asked()
+    {
+        await using var executor = Backends.Create("slurm", scratch, new JobExecutorOptions { MaxAttempts = 3, MemoryGrowthPerAttempt = 4 });
+
+        var name = JobFitTests.UniqueName();
+        var result = await executor.RunAsync(new Job("bash", "-c", HoldInMemoryAWhile, "bash", "300m") { MemoryMegabytes = 100, Name = name });
+
+        Assert.Equal((JobState.Succeeded, 2), (result.State, result.Attempts));
+        var requested = "";
+        for (var wait = 0; wait < 60 && requested.Split('\n').Length < 2; wait++)
+        {
+            await Task.Delay(wait == 0 ? 0 : 500);
+            requested = JobFitTests.Run("sacct", "-n", "-X", "-P", "-S", "now-1hour", "--name", name, "-o", "ReqMem,State").Trim();
+        }
+
+        Assert.Equal(new[] { "100M|FAILED", "400M|COMPLETED" }, requested.Split('\n').Select(line => line.Trim()));
+    }
+
+    [Theory]
+    [InlineData(0.5)]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    public void A_memory_growth_below_one_or_not_finite_is_refused(double factor)
+    {
+        Assert.Equal("MemoryGrowthPerAttempt", Assert.Throws<ArgumentOutOfRangeException>(() => new JobExecutorOptions { MemoryGrowthPerAttempt = factor }).ParamName);
+        Assert.Equal(1, new JobExecutorOptions().MemoryGrowthPerAttempt);
     }
 
     [SkippableTheory]
