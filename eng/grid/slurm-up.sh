@@ -104,6 +104,10 @@ SelectType=select/cons_tres
 SelectTypeParameters=CR_CPU_Memory
 DefMemPerCPU=$((SLURM_MEMORY_MB / SLURM_CPUS))
 SchedulerParameters=batch_sched_delay=0
+# Arrays up to 100,000 tasks: the defaults (MaxArraySize 1001; MaxJobCount 10000, which counts each task and
+# finished ones for MinJobAge) refuse the 10,000-job benchmark's array.
+MaxArraySize=100001
+MaxJobCount=100000
 ReturnToService=2
 KillWait=5
 MailProg=/bin/true

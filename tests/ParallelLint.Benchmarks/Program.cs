@@ -25,4 +25,10 @@ if (args is ["--job-rounds", .. var rounds])
     return;
 }
 
+if (args is ["--grid-jobs", .. var grid])
+{
+    await GridJobRounds.Report(grid);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
