@@ -268,14 +268,21 @@ internal sealed class GridJobExecutor : JobExecutor
 
     private async Task PollAsync(List<GridTask> tasks, RunRegistry registry, string launcher, Submitted submitted, CancellationToken cancellationToken)
     {
+        // Markers are files, cheap to read: they are read every round, sooner again after a change. The scheduler is
+        // asked on a back-off of its own, restarted only by a submission: jobs ending all the time must not turn into
+        // a qstat per round (about one end every half second kept the shared back-off at its shortest).
         var interval = Options.Grid.PollInterval;
+        var queueInterval = Options.Grid.PollInterval;
+        var nextQueueCall = DateTimeOffset.MinValue;
         DateTimeOffset? unreachableSince = null;
         while (tasks.Any(task => !task.Done))
         {
             var changed = ReadMarkers(tasks);
             var open = tasks.Where(task => !task.Done).ToList();
-            if (open.Count > 0)
+            if (open.Count > 0 && DateTimeOffset.Now >= nextQueueCall)
             {
+                nextQueueCall = DateTimeOffset.Now + queueInterval;
+                queueInterval = TimeSpan.FromTicks(Math.Min(queueInterval.Ticks * 2, Options.Grid.MaxPollInterval.Ticks));
                 HashSet<string> active;
                 try
                 {
@@ -304,6 +311,7 @@ internal sealed class GridJobExecutor : JobExecutor
 
             if (retries.Count > 0)
             {
+                (queueInterval, nextQueueCall) = (Options.Grid.PollInterval, DateTimeOffset.MinValue);
                 await SubmitAsync(retries.Select(task => (task.Result, task.Attempt + 1)).ToList(), registry, launcher, tasks, submitted, cancellationToken).ConfigureAwait(false);
             }
 
@@ -313,7 +321,8 @@ internal sealed class GridJobExecutor : JobExecutor
             }
 
             interval = changed || retries.Count > 0 ? Options.Grid.PollInterval : TimeSpan.FromTicks(Math.Min(interval.Ticks * 2, Options.Grid.MaxPollInterval.Ticks));
-            await Task.Delay(interval, cancellationToken).ConfigureAwait(false);
+            var untilQueueCall = nextQueueCall - DateTimeOffset.Now;
+            await Task.Delay(untilQueueCall > TimeSpan.Zero && untilQueueCall < interval ? untilQueueCall : interval, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -100,7 +100,12 @@ public sealed class GridJobOptions
     private TimeSpan pollInterval = TimeSpan.FromMilliseconds(250);
     private TimeSpan maxPollInterval = TimeSpan.FromSeconds(5);
 
-    /// <summary>The first wait between two status polls of a grid; it doubles while nothing changes.</summary>
+    /// <summary>
+    /// The first wait between two status polls of a grid. The jobs' marker files are read that often, the wait
+    /// doubling while nothing changes; the scheduler (<c>qstat</c>, <c>squeue</c>) is asked on a back-off of its own
+    /// from this to <see cref="MaxPollInterval"/>, restarted only by a submission, so a long run costs two scheduler
+    /// calls per <see cref="MaxPollInterval"/> however many jobs it has and however often they end.
+    /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
     public TimeSpan PollInterval
     {
