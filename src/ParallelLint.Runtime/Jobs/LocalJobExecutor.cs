@@ -74,15 +74,25 @@ internal sealed class LocalJobExecutor : JobExecutor
             tries++;
             attempt++;
             var cores = await slots.AcquireAsync(result.Job.Cores, cancellationToken).ConfigureAwait(false);
+            var held = true;
+            void Free()
+            {
+                if (held)
+                {
+                    held = false;
+                    slots.Release(cores);
+                }
+            }
+
             (JobState State, string? Detail) outcome;
             try
             {
                 SetPaths(result, stem, attempt);
-                outcome = await RunAttemptAsync(result, attempt, registry, children, cancellationToken).ConfigureAwait(false);
+                outcome = await RunAttemptAsync(result, attempt, registry, children, Free, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
-                slots.Release(cores);
+                Free();
             }
 
             if (IsDone(outcome.State, tries, children))
@@ -112,7 +122,8 @@ internal sealed class LocalJobExecutor : JobExecutor
     /// <summary>The file the wrapper writes the attempt's exit code to, beside its output.</summary>
     private static string ExitPath(JobResult result) => Path.ChangeExtension(result.StandardOutputPath, ".exit");
 
-    private async Task<(JobState State, string? Detail)> RunAttemptAsync(JobResult result, int attempt, RunRegistry registry, Children children, CancellationToken cancellationToken)
+    /// <summary>Runs one attempt; <paramref name="free"/> gives its slot back as soon as the process has ended.</summary>
+    private async Task<(JobState State, string? Detail)> RunAttemptAsync(JobResult result, int attempt, RunRegistry registry, Children children, Action free, CancellationToken cancellationToken)
     {
         var job = result.Job;
         var isWrapped = registry.IsNamed && File.Exists(Shell);
@@ -177,15 +188,21 @@ internal sealed class LocalJobExecutor : JobExecutor
             }
         }
 
+        // Its cores are free once the process is gone: the next job starts while this one's pipes drain to their end.
+        result.Ended = DateTimeOffset.Now;
+        free();
+
         // A grandchild that outlives the job may hold its output open: don't wait for it forever.
         if (!copies.IsCompleted)
         {
-            await Task.WhenAny(copies, Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
+            // Cancelled once the copies end, so that no timer per job lingers for the 5 seconds.
+            using var grace = new CancellationTokenSource();
+            await Task.WhenAny(copies, Task.Delay(TimeSpan.FromSeconds(5), grace.Token)).ConfigureAwait(false);
+            grace.Cancel();
         }
 
         process.WaitForExit();
         children.Remove(process);
-        result.Ended = DateTimeOffset.Now;
         result.ExitCode = process.ExitCode;
         if (cancellationToken.IsCancellationRequested)
         {
@@ -353,11 +370,14 @@ internal sealed class LocalJobExecutor : JobExecutor
     {
         private readonly HashSet<Process> live = new();
 
+        // Starts under way, made outside the lock so that jobs start concurrently: serialised, 500 short jobs took 30% longer.
+        private int starting;
+
         public string? KilledBecause { get; private set; }
 
         /// <summary>
-        /// Starts the process unless the exit handler ran; under the lock, so that the handler waits for a start under
-        /// way and kills it too rather than let it escape while the process ends.
+        /// Starts the process unless the exit handler ran; the handler waits for a start under way and kills it too,
+        /// rather than let it escape while the process ends.
         /// </summary>
         public bool Start(Process process)
         {
@@ -368,10 +388,30 @@ internal sealed class LocalJobExecutor : JobExecutor
                     return false;
                 }
 
-                process.Start();
-                live.Add(process);
-                return true;
+                starting++;
             }
+
+            var started = false;
+            try
+            {
+                process.Start();
+                started = true;
+            }
+            finally
+            {
+                lock (live)
+                {
+                    starting--;
+                    if (started)
+                    {
+                        live.Add(process);
+                    }
+
+                    Monitor.PulseAll(live);
+                }
+            }
+
+            return true;
         }
 
         /// <summary>Adds a process this one did not start (a dead run's job it now watches), unless the exit handler ran.</summary>
@@ -403,6 +443,11 @@ internal sealed class LocalJobExecutor : JobExecutor
             lock (live)
             {
                 KilledBecause = why;
+                while (starting > 0)
+                {
+                    Monitor.Wait(live);
+                }
+
                 processes = live.ToArray();
             }
 
@@ -461,9 +506,11 @@ internal sealed class LocalJobExecutor : JobExecutor
     }
 
     // Reads from the pipe asynchronously; writes the file synchronously, which for a local file is cheaper than
-    // an asynchronous write (a thread-pool hop per write on Unix).
+    // an asynchronous write (a thread-pool hop per write on Unix). The pipe is closed here: Process.Dispose leaves a
+    // stream it handed out to the finalizer thread, which then closes every job's pipe handles and sockets.
     private static async Task CopyAsync(Stream from, string path)
     {
+        using var pipe = from;
         using var to = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 4096, useAsync: false);
         await from.CopyToAsync(to).ConfigureAwait(false);
     }
