@@ -61,7 +61,7 @@ internal sealed class MethodSummaries
     public const int MaxDepth = 3;
 
     private static readonly ConditionalWeakTable<Compilation, MethodSummaries> Cache = new();
-    private static readonly Summary Empty = new(isAsync: false, effects: new string?[EffectCount], ImmutableArray<IMethodSymbol>.Empty);
+    private static readonly Summary Empty = new(isAsync: false, isGated: false, effects: new string?[EffectCount], ImmutableArray<IMethodSymbol>.Empty);
     private const int EffectCount = (int)Effect.RunsParallelWork + 1;
 
     private readonly Compilation compilation;
@@ -140,7 +140,8 @@ internal sealed class MethodSummaries
             foreach (var method in level)
             {
                 var summary = SummaryOf(method);
-                if (effect == Effect.Blocks && summary.IsAsync)
+                if ((effect == Effect.Blocks && summary.IsAsync) ||
+                    (effect is Effect.StartsProcess or Effect.LeavesProcessRunning && summary.IsGated))
                 {
                     continue;
                 }
@@ -227,14 +228,18 @@ internal sealed class MethodSummaries
 
     private sealed class Summary
     {
-        public Summary(bool isAsync, string?[] effects, ImmutableArray<IMethodSymbol> callees)
+        public Summary(bool isAsync, bool isGated, string?[] effects, ImmutableArray<IMethodSymbol> callees)
         {
             IsAsync = isAsync;
+            IsGated = isGated;
             Effects = effects;
             Callees = callees;
         }
 
         public bool IsAsync { get; }
+
+        /// <summary>Waits on a <c>SemaphoreSlim</c>: the processes it starts, itself or through calls, are bounded by it.</summary>
+        public bool IsGated { get; }
 
         /// <summary>Per <see cref="Effect"/>, the name of the first call the body makes with it, or null.</summary>
         public string?[] Effects { get; }
@@ -252,6 +257,7 @@ internal sealed class MethodSummaries
         private readonly List<IMethodSymbol> callees = new();
         private readonly HashSet<IMethodSymbol> seen = new(SymbolEqualityComparer.Default);
         private LocalUsages? locals;
+        private bool gated;
 
         public Walk(MethodSummaries owner, IMethodSymbol method, IOperation body)
         {
@@ -289,7 +295,7 @@ internal sealed class MethodSummaries
                 }
             }
 
-            return new Summary(method.IsAsync, effects, callees.ToImmutableArray());
+            return new Summary(method.IsAsync, gated, effects, callees.ToImmutableArray());
         }
 
         private bool RunsHere(IOperation child) => child switch
@@ -308,6 +314,7 @@ internal sealed class MethodSummaries
                 case OperationKind.Invocation:
                     var invocation = (IInvocationOperation)operation;
                     Call(invocation.TargetMethod);
+                    gated |= invocation.TargetMethod.Name is "Wait" or "WaitAsync" && KnownTypes.Is(invocation.TargetMethod.ContainingType, owner.constructs.Types.SemaphoreSlim);
                     Note(Effect.Blocks, owner.blocking.Recognize(invocation));
                     if (invocation.TargetMethod.Name == "Start" && KnownTypes.Is(invocation.TargetMethod.ContainingType, owner.constructs.Types.Process) &&
                         ProcessStart.Recognize(invocation, owner.constructs.Types, Locals) is { } start)
