@@ -11,37 +11,17 @@ internal sealed class CallGraph
 {
     private readonly ConcurrentDictionary<ISymbol, string> constructs = new(SymbolEqualityComparer.Default);
     private readonly ConcurrentBag<(ISymbol Caller, ISymbol Callee)> calls = new();
-    private readonly ConcurrentDictionary<ISymbol, ConcurrentBag<IMethodSymbol>> implementations = new(SymbolEqualityComparer.Default);
 
     /// <summary>Records that <paramref name="function"/> runs a parallel construct (the first one found names it).</summary>
     public void AddConstruct(ISymbol function, string construct) => constructs.TryAdd(function, construct);
 
     public void AddCall(ISymbol caller, ISymbol callee) => calls.Add((caller, callee));
 
-    /// <summary>Records an override of a virtual member or an implementation of an interface member.</summary>
-    public void AddImplementation(ISymbol member, IMethodSymbol implementation) =>
-        implementations.GetOrAdd(member, _ => new ConcurrentBag<IMethodSymbol>()).Add(implementation);
+    /// <summary>The overrides and implementations recorded so far, which decide <see cref="Target"/>.</summary>
+    public Implementations Implementations { get; } = new();
 
-    /// <summary>
-    /// The function a call really runs, for warning-level precision: the target itself when it cannot be
-    /// overridden or nothing in the compilation overrides it; the single implementation of an abstract or
-    /// interface member; nothing when several implementations could run.
-    /// </summary>
-    public ISymbol? Target(ISymbol callee)
-    {
-        if (callee is not IMethodSymbol method || !IsOverridable(method))
-        {
-            return callee;
-        }
-
-        var found = implementations.TryGetValue(method, out var bag) ? bag.Distinct<IMethodSymbol>(SymbolEqualityComparer.Default).ToList() : new List<IMethodSymbol>();
-        if (method.IsAbstract || method.ContainingType?.TypeKind == TypeKind.Interface)
-        {
-            return found.Count == 1 ? found[0] : null;
-        }
-
-        return found.Count == 0 ? method : null;
-    }
+    /// <summary>The function a call really runs: see <see cref="Implementations.Target"/>.</summary>
+    public ISymbol? Target(ISymbol callee) => Implementations.Target(callee);
 
     /// <summary>
     /// For every function that reaches parallel work: the next function on its shortest chain (null where it runs
@@ -99,9 +79,4 @@ internal sealed class CallGraph
 
         return reached;
     }
-
-    private static bool IsOverridable(IMethodSymbol method) =>
-        (method.IsVirtual || method.IsAbstract || (method.IsOverride && !method.IsSealed) ||
-         (method.ContainingType?.TypeKind == TypeKind.Interface && !method.IsStatic)) &&
-        method.ContainingType is { IsSealed: false };
 }

@@ -75,17 +75,24 @@ internal sealed class ProcessStart
     /// <paramref name="constructs"/>, with a parallel degree), a loop body, or a per-item lambda. Null when the
     /// process is started once (no such body up to the enclosing member or local function).
     /// </summary>
-    public (PerItemKind Kind, IOperation Body, IOperation Owner)? PerItem(ParallelConstructs constructs, LocalUsages? locals)
+    public (PerItemKind Kind, IOperation Body, IOperation Owner)? PerItem(ParallelConstructs constructs, LocalUsages? locals) =>
+        PerItemBody(Invocation, constructs, () => locals);
+
+    /// <summary>
+    /// The body that runs <paramref name="operation"/> once per item, as <see cref="PerItem"/> says for a start;
+    /// <paramref name="locals"/> is asked only for the degree of a construct whose body it is in.
+    /// </summary>
+    public static (PerItemKind Kind, IOperation Body, IOperation Owner)? PerItemBody(IOperation operation, ParallelConstructs constructs, System.Func<LocalUsages?> locals)
     {
-        IOperation child = Invocation;
-        for (var parent = Invocation.Parent; parent is not null; child = parent, parent = parent.Parent)
+        var child = operation;
+        for (var parent = operation.Parent; parent is not null; child = parent, parent = parent.Parent)
         {
             switch (parent)
             {
                 case ILoopOperation loop when loop.Body == child:
                     return (PerItemKind.Loop, child, loop);
                 case IAnonymousFunctionOperation function:
-                    if (constructs.OwnerOfBody(function) is { } construct && constructs.DegreeOf(construct, locals).IsParallel())
+                    if (constructs.OwnerOfBody(function) is { } construct && constructs.DegreeOf(construct, locals()).IsParallel())
                     {
                         return (PerItemKind.ParallelBody, function, construct.Operation);
                     }

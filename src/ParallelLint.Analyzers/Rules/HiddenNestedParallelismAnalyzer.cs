@@ -45,7 +45,7 @@ public sealed class HiddenNestedParallelismAnalyzer : DiagnosticAnalyzer
             bool IsMarked(ISymbol function) => attribute is not null && marked.GetOrAdd(function, readMark);
             bool External(ISymbol function) => IsMarked(function) || listedAtStart.Contains(function);
             start.RegisterOperationBlockAction(block => new BlockRecorder(constructs, graph, sites, External).Record(block.OperationBlocks, block.OwningSymbol));
-            start.RegisterSymbolAction(symbol => RecordImplementations((INamedTypeSymbol)symbol.Symbol, graph), SymbolKind.NamedType);
+            start.RegisterSymbolAction(symbol => graph.Implementations.Record((INamedTypeSymbol)symbol.Symbol), SymbolKind.NamedType);
             start.RegisterCompilationEndAction(end =>
             {
                 if (sites.IsEmpty)
@@ -82,7 +82,7 @@ public sealed class HiddenNestedParallelismAnalyzer : DiagnosticAnalyzer
                 return null;
             }
 
-            names.Add(DisplayName(function));
+            names.Add(MethodSummaries.NameOf(function));
             if (reached[function].Next is null)
             {
                 names.Add(reached[function].Construct);
@@ -90,41 +90,6 @@ public sealed class HiddenNestedParallelismAnalyzer : DiagnosticAnalyzer
         }
 
         return string.Join(" → ", names);
-    }
-
-    private static string DisplayName(ISymbol function) => function switch
-    {
-        IMethodSymbol { MethodKind: MethodKind.Constructor } constructor => "new " + constructor.ContainingType.Name,
-        IMethodSymbol { AssociatedSymbol: IPropertySymbol { IsIndexer: true } indexer } => indexer.ContainingType.Name + "[]",
-        IMethodSymbol { AssociatedSymbol: IPropertySymbol property } => property.Name,
-        IMethodSymbol { MethodKind: MethodKind.UserDefinedOperator or MethodKind.Conversion } op => op.ContainingType.Name + "." + op.Name,
-        _ => function.Name,
-    };
-
-    private static void RecordImplementations(INamedTypeSymbol type, CallGraph graph)
-    {
-        foreach (var method in type.GetMembers().OfType<IMethodSymbol>())
-        {
-            if (method.OverriddenMethod is { } overridden)
-            {
-                graph.AddImplementation(overridden.OriginalDefinition, method);
-            }
-
-            foreach (var explicitly in method.ExplicitInterfaceImplementations)
-            {
-                graph.AddImplementation(explicitly.OriginalDefinition, method);
-            }
-        }
-
-        foreach (var member in type.AllInterfaces.SelectMany(i => i.GetMembers().OfType<IMethodSymbol>()))
-        {
-            if (type.FindImplementationForInterfaceMember(member) is IMethodSymbol implementation &&
-                SymbolEqualityComparer.Default.Equals(implementation.ContainingType, type) &&
-                implementation.ExplicitInterfaceImplementations.IsEmpty)
-            {
-                graph.AddImplementation(member.OriginalDefinition, implementation);
-            }
-        }
     }
 
     private sealed class CallSite

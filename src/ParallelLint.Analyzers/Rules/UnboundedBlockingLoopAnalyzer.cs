@@ -6,9 +6,10 @@ namespace ParallelLint.Analyzers;
 
 /// <summary>
 /// PL2002: a <c>Parallel.For</c>/<c>Parallel.ForEach</c> with no bound on its degree whose body blocks (sleeps, waits,
-/// synchronous file or network I/O): the thread pool injects a thread for every blocked one. Only the body lambda
-/// itself is read, with the per-item lambdas it runs (LINQ, <c>List.ForEach</c>); a lambda it merely creates, a
-/// local function and a called method are not followed.
+/// synchronous file or network I/O): the thread pool injects a thread for every blocked one. The body lambda is read
+/// with the per-item lambdas it runs (LINQ, <c>List.ForEach</c>), not a lambda it merely creates; the methods and local
+/// functions it calls, and a method group given as the body, are followed through <see cref="MethodSummaries"/>, and
+/// the message names the chain (<c>Load → Read → File.ReadAllText</c>).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class UnboundedBlockingLoopAnalyzer : DiagnosticAnalyzer
@@ -31,6 +32,7 @@ public sealed class UnboundedBlockingLoopAnalyzer : DiagnosticAnalyzer
 
             var constructs = new ParallelConstructs(types);
             var blocking = BlockingCalls.Of(start.Compilation);
+            var summaries = MethodSummaries.Of(start.Compilation);
 
             // The locals of a block (an options object kept in a local), gathered only for blocks with a loop.
             var blocks = BlockLocals.Of(start.Compilation);
@@ -40,7 +42,7 @@ public sealed class UnboundedBlockingLoopAnalyzer : DiagnosticAnalyzer
                     if (context.Operation is IInvocationOperation { TargetMethod.Name: "For" or "ForEach" } &&
                         constructs.Recognize(context.Operation) is { Kind: ConstructKind.ParallelFor or ConstructKind.ParallelForEach } loop)
                     {
-                        Analyze(context, loop, constructs, blocking, blocks);
+                        Analyze(context, loop, constructs, blocking, blocks, summaries);
                     }
                 },
                 OperationKind.Invocation);
@@ -52,10 +54,12 @@ public sealed class UnboundedBlockingLoopAnalyzer : DiagnosticAnalyzer
         ParallelConstruct loop,
         ParallelConstructs constructs,
         BlockingCalls blocking,
-        BlockLocals blocks)
+        BlockLocals blocks,
+        MethodSummaries summaries)
     {
-        if (Body((IInvocationOperation)loop.Operation) is not { } body ||
-            FirstBlockingCall(body, constructs, blocking) is not { } call)
+        var body = Body((IInvocationOperation)loop.Operation);
+        var call = body is IAnonymousFunctionOperation function ? FirstBlockingCall(function, constructs, blocking) : null;
+        if (body is null)
         {
             return;
         }
@@ -66,24 +70,43 @@ public sealed class UnboundedBlockingLoopAnalyzer : DiagnosticAnalyzer
             return;
         }
 
+        // Only for an unbounded loop: what the called methods do is read once per compilation, and only when asked.
+        call ??= body switch
+        {
+            IAnonymousFunctionOperation lambda => FirstHiddenBlockingCall(lambda, constructs, summaries),
+            IMethodReferenceOperation reference when summaries.Reach(reference.Method, Effect.Blocks) is { } chain => (reference, chain.ToString()),
+            _ => null,
+        };
+        if (call is not { } found)
+        {
+            return;
+        }
+
         context.Report(Diagnostic.Create(
             Rules.UnboundedBlockingLoop,
             loop.Location,
-            new[] { ParallelConstruct.GetLocation(call.Operation) },
+            new[] { ParallelConstruct.GetLocation(found.Operation) },
             loop.Name,
-            call.Name));
+            found.Name));
     }
 
-    /// <summary>The loop's body, when it is written as a (synchronous) lambda or anonymous method.</summary>
-    private static IAnonymousFunctionOperation? Body(IInvocationOperation invocation)
+    /// <summary>
+    /// The loop's body when it is written as a (synchronous) lambda or anonymous method, or a method group; null
+    /// for a delegate from elsewhere.
+    /// </summary>
+    private static IOperation? Body(IInvocationOperation invocation)
     {
         foreach (var argument in invocation.Arguments)
         {
             // An async body is PL2004's finding: it does not hold its thread across an await.
-            if (argument.Parameter?.Name == "body" &&
-                argument.Value.WalkDownConversion() is IDelegateCreationOperation { Target: IAnonymousFunctionOperation { Symbol.IsAsync: false } function })
+            if (argument.Parameter?.Name == "body" && argument.Value.WalkDownConversion() is IDelegateCreationOperation { Target: var target })
             {
-                return function;
+                return target switch
+                {
+                    IAnonymousFunctionOperation { Symbol.IsAsync: false } function => function,
+                    IMethodReferenceOperation reference => reference,
+                    _ => null,
+                };
             }
         }
 
@@ -93,15 +116,49 @@ public sealed class UnboundedBlockingLoopAnalyzer : DiagnosticAnalyzer
     /// <summary>The first blocking call the body makes itself, in source order.</summary>
     private static (IOperation Operation, string Name)? FirstBlockingCall(IAnonymousFunctionOperation body, ParallelConstructs constructs, BlockingCalls blocking)
     {
+        foreach (var operation in RunInTheBody(body, constructs))
+        {
+            if (blocking.Recognize(operation) is { } name)
+            {
+                return (operation, name);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The first call in the body, in source order, to a method that blocks, itself or through its calls.</summary>
+    private static (IOperation Operation, string Name)? FirstHiddenBlockingCall(IAnonymousFunctionOperation body, ParallelConstructs constructs, MethodSummaries summaries)
+    {
+        foreach (var operation in RunInTheBody(body, constructs))
+        {
+            var callee = operation switch
+            {
+                IInvocationOperation invocation => invocation.TargetMethod,
+                IObjectCreationOperation creation => creation.Constructor,
+                IPropertyReferenceOperation property => property.Parent is IAssignmentOperation assignment && assignment.Target == property
+                    ? property.Property.SetMethod
+                    : property.Property.GetMethod,
+                _ => null,
+            };
+            if (callee is not null && summaries.Reach(callee, Effect.Blocks) is { } chain)
+            {
+                return (operation, chain.ToString());
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The operations that run when the body runs, in source order: not those of lambdas it only creates, nor of local functions it declares.</summary>
+    private static IEnumerable<IOperation> RunInTheBody(IAnonymousFunctionOperation body, ParallelConstructs constructs)
+    {
         var pending = new Stack<IOperation>();
         pending.Push(body.Body);
         while (pending.Count > 0)
         {
             var operation = pending.Pop();
-            if (blocking.Recognize(operation) is { } name)
-            {
-                return (operation, name);
-            }
+            yield return operation;
 
             // Children pushed last first, so that they are visited in source order.
             var children = new List<IOperation>(operation.ChildOperations);
@@ -117,8 +174,6 @@ public sealed class UnboundedBlockingLoopAnalyzer : DiagnosticAnalyzer
                 pending.Push(child);
             }
         }
-
-        return null;
     }
 
     /// <summary>A nested lambda runs in the body when a per-item call (LINQ, <c>List.ForEach</c>) runs it there.</summary>

@@ -31,7 +31,9 @@ public sealed class ProcessPerItemFixer : RewriteFixer
     {
         var (root, model) = (finding.Root, finding.Model);
         var types = KnownTypes.Of(model.Compilation);
-        var fixedRoot = finding.Node is InvocationExpressionSyntax node &&
+        // A start inside a called method is not rewritten from its caller: no fix.
+        var fixedRoot = finding.Property(ProcessPerItemAnalyzer.ThroughProperty) is null &&
+                        finding.Node is InvocationExpressionSyntax node &&
                         model.GetOperation(node, cancellation) is IInvocationOperation invocation &&
                         ProcessStart.Recognize(invocation, types, locals: null) is { Invocation.Instance: null } start
             ? finding.Property(ProcessPerItemAnalyzer.ShapeProperty) switch

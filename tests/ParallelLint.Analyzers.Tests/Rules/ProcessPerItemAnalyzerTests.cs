@@ -211,9 +211,147 @@ public class ProcessPerItemAnalyzerTests
     public Task A_local_function_runs_where_it_is_called() => Verify("""
         void Run()
         {
-            foreach (var x in inputs) Compress(x);
+            foreach (var x in inputs) {|PL3001:Compress|}(x);
             void Compress(string x) => Process.Start("gzip", x);
         }
+        """);
+
+    private const string InParallelBody =
+        "inside the parallel body of Parallel.ForEach: a thread waits on each process, and the parent pays for every start one after another";
+
+    private static Task VerifyThrough(string members, string chain, string where = InParallelBody) => VerifyPL3001.Analyzer(
+        Code(members),
+        withRuntime: true,
+        editorConfig: null,
+        VerifyPL3001.Diagnostic("PL3001").WithLocation(0).WithArguments(chain, where));
+
+    [Fact]
+    public Task A_private_helper_that_starts_a_process_in_a_parallel_body() => VerifyThrough(
+        """
+        void Run() => Parallel.ForEach(inputs, x => {|#0:Compress|}(x));
+        void Compress(string x)
+        {
+            using var process = Process.Start("gzip", x);
+            process.WaitForExit();
+        }
+        """,
+        "Compress → Process.Start");
+
+    [Fact]
+    public Task Two_calls_down_in_an_instance_method_of_another_class() => VerifyThrough(
+        """
+        Runner runner = new Runner();
+        void Run() => Parallel.ForEach(inputs, x => runner.{|#0:Fit|}(x));
+        }
+
+        class Runner
+        {
+            internal int Fit(string x) => Launch("fit", x);
+            int Launch(string tool, string x)
+            {
+                var process = new Process { StartInfo = new ProcessStartInfo(tool, x) };
+                process.Start();
+                process.WaitForExit();
+                return process.ExitCode;
+            }
+        """,
+        "Fit → Launch → Process.Start()");
+
+    [Fact]
+    public Task Behind_an_interface_with_one_implementation_and_an_extension_method() => Verify("""
+        ITool tool = new Gzip();
+        void Run()
+        {
+            Parallel.ForEach(inputs, x => tool.{|PL3001:Apply|}(x));
+            Parallel.ForEach(inputs, x => x.{|PL3001:Gunzip|}());
+        }
+        }
+
+        interface ITool { void Apply(string x); }
+        sealed class Gzip : ITool { public void Apply(string x) => Process.Start("gzip", x)!.WaitForExit(); }
+        static class Tools
+        {
+            internal static void Gunzip(this string x) => Process.Start("gunzip", x)!.WaitForExit();
+        """);
+
+    [Fact]
+    public Task A_method_group_body_and_a_constructor() => Verify("""
+        void Run()
+        {
+            Parallel.ForEach(inputs, {|PL3001:Compress|});
+            Parallel.ForEach(inputs, x => _ = {|PL3001:new Job|}(x));
+        }
+
+        static void Compress(string x) => Process.Start("gzip", x)!.WaitForExit();
+        }
+
+        class Job
+        {
+            public Job(string x) => Process.Start("fit", x)!.WaitForExit();
+        """);
+
+    [Fact]
+    public Task A_helper_that_leaves_its_process_running_fans_out_from_a_loop() => VerifyThrough(
+        """
+        void Run()
+        {
+            foreach (var x in inputs.Concat(inputs)) {|#0:Launch|}(x);
+        }
+
+        void Launch(string x) => Process.Start("gzip", x);
+        """,
+        "Launch → Process.Start",
+        "of this loop without waiting for it: every item's process runs at once, however many cores there are");
+
+    [Fact]
+    public Task Sequential_loops_over_helpers_that_wait_or_hand_the_process_back_are_not_findings() => Verify("""
+        void Run()
+        {
+            foreach (var x in inputs) Compress(x);
+            foreach (var x in inputs) Start(x).WaitForExit();
+            var started = inputs.Select(x => Compress(x)).ToList();
+            for (var i = 0; i < 2; i++) Launch("worker");
+        }
+
+        static int Compress(string x)
+        {
+            using var process = Process.Start("gzip", x)!;
+            process.WaitForExit();
+            return process.ExitCode;
+        }
+
+        static Process Start(string x) => Process.Start("gzip", x)!;
+        static void Launch(string x) => Process.Start("worker", x);
+        """);
+
+    [Fact]
+    public Task Helpers_that_start_no_process_where_they_run_are_not_findings() => Verify("""
+        IStarter starter = new Gzip();
+        void Run()
+        {
+            Parallel.ForEach(inputs, x => starter.Apply(x));
+            Parallel.ForEach(inputs, x => Recover(x));
+            Parallel.ForEach(inputs, x => Ping(x, 2));
+            Parallel.ForEach(inputs, x => Later(x));
+            Parallel.ForEach(inputs, x => Gated(x));
+        }
+
+        static void Recover(string x)
+        {
+            try { _ = x.Length; }
+            catch (InvalidOperationException) { Process.Start("report", x); }
+        }
+
+        static void Ping(string x, int n) { if (n > 0) Pong(x, n - 1); }
+        static void Pong(string x, int n) => Ping(x, n);
+        static void Later(string x) => _ = new Func<Process?>(() => Process.Start("gzip", x));
+        void Gated(string x) { gate.Wait(); try { Compress(x); } finally { gate.Release(); } }
+        static void Compress(string x) => Process.Start("gzip", x)!.WaitForExit();
+        }
+
+        interface IStarter { void Apply(string x); }
+        sealed class Gzip : IStarter { public void Apply(string x) => Process.Start("gzip", x)!.WaitForExit(); }
+        sealed class Copy : IStarter { public void Apply(string x) { }
         """);
 
     [Fact]

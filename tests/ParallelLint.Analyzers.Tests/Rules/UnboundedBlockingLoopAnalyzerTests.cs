@@ -189,16 +189,172 @@ public class UnboundedBlockingLoopAnalyzerTests
         });
         """);
 
+    private static Task VerifyThrough(string members, string chain, string loop = "Parallel.ForEach") => VerifyPL2002.Analyzer(
+        Code(members),
+        withRuntime: true,
+        editorConfig: null,
+        VerifyPL2002.Diagnostic("PL2002").WithLocation(0).WithLocation(1).WithArguments(loop, chain));
+
     [Fact]
-    public Task Blocking_through_a_called_method_is_not_followed() => Verify("""
-        void Load() => Parallel.ForEach(paths, path => Read(path));
+    public Task Blocking_in_a_private_helper_one_call_down() => VerifyThrough(
+        """
+        void Load() => {|#0:Parallel.ForEach|}(paths, path => {|#1:Read|}(path));
+        void Read(string path) => _ = File.ReadAllText(path);
+        """,
+        "Read → File.ReadAllText");
+
+    [Fact]
+    public Task Blocking_two_calls_down_names_the_chain() => VerifyThrough(
+        """
+        void Load() => {|#0:Parallel.For|}(0, paths.Length, i => { var n = i * 2; {|#1:Fetch|}(paths[i]); });
+        void Fetch(string path) { if (path.Length > 0) Pause(); }
+        static void Pause() => Thread.Sleep(100);
+        """,
+        "Fetch → Pause → Thread.Sleep",
+        "Parallel.For");
+
+    [Fact]
+    public Task Blocking_in_an_instance_method_of_another_class() => VerifyThrough(
+        """
+        Cache cache = new Cache();
+        void Load() => {|#0:Parallel.ForEach|}(paths, path => cache.{|#1:Get|}(path));
+        }
+
+        class Cache
+        {
+            internal string Get(string key) => Compute(key).Result;
+            static Task<string> Compute(string key) => Task.FromResult(key);
+        """,
+        "Get → Task.Result");
+
+    [Fact]
+    public Task Blocking_behind_an_interface_with_one_implementation() => VerifyThrough(
+        """
+        IStore store = new DiskStore();
+        void Load() => {|#0:Parallel.ForEach|}(paths, path => store.{|#1:Load|}(path));
+        }
+
+        interface IStore { byte[] Load(string path); }
+
+        sealed class DiskStore : IStore
+        {
+            public byte[] Load(string path) => File.ReadAllBytes(path);
+        """,
+        "Load → File.ReadAllBytes");
+
+    [Fact]
+    public Task Blocking_in_an_extension_method() => VerifyThrough(
+        """
+        void Load() => {|#0:Parallel.ForEach|}(paths, path => path.{|#1:Settle|}());
+        }
+
+        static class Waiting
+        {
+            internal static void Settle(this string path) => Task.Delay(path.Length).Wait();
+        """,
+        "Settle → Task.Wait");
+
+    [Fact]
+    public Task Blocking_in_a_constructor_a_property_and_a_local_function() => Verify("""
+        void Load()
+        {
+            {|PL2002:Parallel.ForEach|}(paths, path => _ = new Reader(path));
+            {|PL2002:Parallel.ForEach|}(paths, path => _ = Ready);
+            {|PL2002:Parallel.ForEach|}(paths, path => Nap());
+            void Nap() => Thread.Sleep(1);
+        }
+
+        bool Ready { get { signal.WaitOne(); return true; } }
+        }
+
+        class Reader
+        {
+            public Reader(string path) => Text = File.ReadAllText(path);
+            public string Text { get; }
+        """);
+
+    [Fact]
+    public Task A_method_group_body_is_followed() => VerifyThrough(
+        """
+        void Load() => {|#0:Parallel.ForEach|}(paths, {|#1:Read|});
+        void Read(string path) => _ = File.ReadAllText(path);
+        """,
+        "Read → File.ReadAllText");
+
+    [Fact]
+    public Task A_helper_of_a_bounded_loop_is_not_a_finding() => Verify("""
+        void Load() => Parallel.ForEach(paths, new ParallelOptions { MaxDegreeOfParallelism = 4 }, path => Read(path));
         void Read(string path) => _ = File.ReadAllText(path);
         """);
 
     [Fact]
-    public Task A_method_group_body_is_not_followed() => Verify("""
-        void Load() => Parallel.ForEach(paths, Read);
-        void Read(string path) => _ = File.ReadAllText(path);
+    public Task Helpers_that_do_not_block_are_not_findings() => Verify("""
+        void Load()
+        {
+            Parallel.ForEach(paths, path => _ = ReadAsync(path));
+            Parallel.ForEach(paths, path => _ = Later(path));
+            Parallel.ForEach(paths, path => Spawn(path));
+            Parallel.ForEach(paths, path => _ = Lines(path).Count());
+            Parallel.ForEach(paths, path => Guarded(path));
+        }
+
+        static async Task<string> ReadAsync(string path) { Thread.Sleep(1); return await File.ReadAllTextAsync(path); }
+        static Task<string> Later(string path) => File.ReadAllTextAsync(path);
+        static void Spawn(string path) => _ = Task.Run(() => File.ReadAllText(path));
+        static IEnumerable<int> Lines(string path) { yield return File.ReadAllText(path).Length; }
+        static void Guarded(string path)
+        {
+            try { _ = path.Length; }
+            catch (Exception) { Thread.Sleep(100); }
+        }
+        """);
+
+    [Fact]
+    public Task An_interface_with_two_implementations_is_not_followed() => Verify("""
+        IStore store = new DiskStore();
+        void Load() => Parallel.ForEach(paths, path => store.Load(path));
+        }
+
+        interface IStore { byte[] Load(string path); }
+        sealed class DiskStore : IStore { public byte[] Load(string path) => File.ReadAllBytes(path); }
+        sealed class MemoryStore : IStore { public byte[] Load(string path) => new byte[0];
+        """);
+
+    [Fact]
+    public Task Recursion_and_chains_past_the_depth_bound_terminate() => Verify("""
+        void Load()
+        {
+            {|PL2002:Parallel.ForEach|}(paths, path => Ping(path, 3));
+            Parallel.ForEach(paths, path => A(path));
+        }
+
+        static void Ping(string path, int n) { if (n > 0) Pong(path, n - 1); else Thread.Sleep(1); }
+        static void Pong(string path, int n) => Ping(path, n);
+        static void A(string path) => B(path);
+        static void B(string path) => C(path);
+        static void C(string path) => D(path);
+        static void D(string path) => Thread.Sleep(path.Length);
+        """);
+
+    [Fact]
+    public Task Partial_methods_are_followed_to_their_implementation_and_extern_ones_not_at_all() => Verify("""
+        }
+
+        partial class Parts
+        {
+            string[] paths = { "a.csv" };
+
+            void Load()
+            {
+                Parallel.ForEach(paths, path => Declared(path));
+                Parallel.ForEach(paths, path => Native(path));
+                {|PL2002:Parallel.ForEach|}(paths, path => Implemented(path));
+            }
+
+            partial void Declared(string path);
+            [System.Runtime.InteropServices.DllImport("native")] static extern void Native(string path);
+            partial void Implemented(string path);
+            partial void Implemented(string path) => Thread.Sleep(1);
         """);
 
     [Fact]
