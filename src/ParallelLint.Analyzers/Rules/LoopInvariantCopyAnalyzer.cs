@@ -20,6 +20,9 @@ public sealed class LoopInvariantCopyAnalyzer : DiagnosticAnalyzer
     /// <summary>Diagnostic property: the name the fixer gives the hoisted local (<c>dataArray</c>, <c>settingsJson</c>).</summary>
     internal const string NameProperty = "Name";
 
+    // The data: variables and pure LINQ only; no member reads outside lambdas (a getter may make new data).
+    private static readonly InvarianceOptions DataOptions = new(_ => false, readsMembers: false, allowsCreations: false);
+
     /// <inheritdoc/>
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(Rules.LoopInvariantCopy);
@@ -82,9 +85,6 @@ public sealed class LoopInvariantCopyAnalyzer : DiagnosticAnalyzer
             _ => IsOnlyRead(copy.Operation, invariance, uses, lenient: false),
         };
     }
-
-    // The data: variables and pure LINQ only; no member reads outside lambdas (a getter may make new data).
-    private static readonly InvarianceOptions DataOptions = new(_ => false, readsMembers: false, allowsCreations: false);
 
     /// <summary>
     /// A copy followed, in its own block, by a jump out of the loop (or inside the jump itself) runs at most once:

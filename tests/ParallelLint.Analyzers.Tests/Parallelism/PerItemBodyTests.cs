@@ -1,3 +1,4 @@
+using Microsoft.CodeAnalysis.Operations;
 using ParallelLint.Analyzers.Parallelism;
 
 namespace ParallelLint.Analyzers.Tests.Parallelism;

@@ -17,7 +17,7 @@ public class UsesTests
 
     private static Use Classify(string members)
     {
-        var (reference, compilation) = CopiesModelSource.Find<IOperation>(members, "class Counter { public int Count; public void Bump() => Count++; public int Peek() => Count; }");
+        var (reference, compilation) = CopiesModelSource.Find<IOperation>(members, "class Counter { public int Count; public void Bump() => Count++; public int Total() => Count; }");
         return Uses.Of(compilation).Classify(reference);
     }
 
@@ -41,7 +41,7 @@ public class UsesTests
     [InlineData("/*@*/ids.UnionWith(new[] { 1 });")]
     [InlineData("/*@*/data.Add(1);")]
     [InlineData("/*@*/counter.Bump();")]
-    [InlineData("/*@*/counter.Peek();")]
+    [InlineData("/*@*/counter.Total();")]
     [InlineData("/*@*/counter.Count = 2;")]
     [InlineData("/*@*/array[0] = 2;")]
     [InlineData("/*@*/counter.Count++;")]
