@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis.Text;
 
 namespace ParallelLint.Analyzers.Parallelism;
@@ -28,6 +29,9 @@ internal sealed class PerItemBody
 {
     // Local functions calling local functions: followed this deep, then not per item.
     private const int MaxDepth = 8;
+
+    // A local function's callers are found by walking its whole block: once per local function, for all its candidates.
+    private static readonly ConditionalWeakTable<ILocalFunctionOperation, StrongBox<PerItemBody?>> LocalFunctions = new();
 
     private PerItemBody(PerItemBodyKind kind, IOperation scope, IOperation owner, ImmutableArray<PerItemBody> callers)
     {
@@ -91,7 +95,7 @@ internal sealed class PerItemBody
                 case IAnonymousFunctionOperation function when constructs.OwnerOfBody(function) is { } construct && IsPerItem(construct.Kind):
                     return new PerItemBody(PerItemBodyKind.ParallelBody, function, construct.Operation, ImmutableArray<PerItemBody>.Empty);
                 case ILocalFunctionOperation local:
-                    return depth < MaxDepth ? OfLocalFunction(local, constructs, depth) : null;
+                    return depth < MaxDepth ? LocalFunctions.GetValue(local, f => new StrongBox<PerItemBody?>(OfLocalFunction(f, constructs, depth))).Value : null;
                 case IMethodBodyBaseOperation:
                     return null;
             }
