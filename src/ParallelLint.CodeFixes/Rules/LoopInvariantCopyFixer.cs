@@ -41,7 +41,8 @@ public sealed class LoopInvariantCopyFixer : RewriteFixer
 
         // The statement that runs the loop: the loop itself, or the statement holding the per-item lambda.
         var constructs = new ParallelConstructs(KnownTypes.Of(model.Compilation));
-        var statement = LoopInvariantCopyAnalyzer.PerItemScope(operation, constructs)?.Syntax switch
+        var body = PerItemBody.Of(operation, constructs);
+        var statement = body?.Kind == PerItemBodyKind.LocalFunction ? null : body?.Scope.Syntax switch
         {
             StatementSyntax loop => loop,
             { } lambda => lambda.FirstAncestorOrSelf<StatementSyntax>(),
@@ -80,15 +81,8 @@ public sealed class LoopInvariantCopyFixer : RewriteFixer
 
         foreach (var part in copy.DescendantsAndSelf())
         {
-            var symbol = part switch
-            {
-                ILocalReferenceOperation local => (ISymbol)local.Local,
-                IParameterReferenceOperation parameter => parameter.Parameter,
-                IFieldReferenceOperation field => field.Field,
-                _ => null,
-            };
-            if (symbol is not null && !LoopInvariantCopyAnalyzer.DeclaredWithin(symbol, statement) &&
-                !LoopInvariantCopyAnalyzer.IsOnlyRead(symbol, whole, model.Compilation))
+            var symbol = Uses.Referenced(part);
+            if (symbol is not null && !PerItemBody.DeclaredWithin(symbol, statement) && !Uses.Of(model.Compilation).OnlyReads(symbol, whole))
             {
                 return true;
             }
@@ -130,7 +124,7 @@ public sealed class LoopInvariantCopyFixer : RewriteFixer
             if (previous is not LocalDeclarationStatementSyntax { Declaration.Variables: { Count: 1 } variables } ||
                 variables[0].Initializer?.Value is not { } value ||
                 model.GetOperation(value, cancellation) is not { } initializer ||
-                !LoopInvariantCopyAnalyzer.IsCopy(initializer, model.Compilation))
+                Copies.Of(model.Compilation).Recognize(initializer.WalkDownConversion()) is null)
             {
                 return null;
             }
@@ -138,7 +132,7 @@ public sealed class LoopInvariantCopyFixer : RewriteFixer
             if (SyntaxFactory.AreEquivalent(value, copy, topLevel: false) &&
                 model.GetDeclaredSymbol(variables[0], cancellation) is ILocalSymbol local &&
                 Body(model, anchor, cancellation) is { } body &&
-                LoopInvariantCopyAnalyzer.IsOnlyRead(local, body, model.Compilation))
+                Uses.Of(model.Compilation).OnlyReads(local, body))
             {
                 return local.Name;
             }

@@ -294,17 +294,97 @@ public class LoopInvariantCopyAnalyzerTests
                 }
             }
 
-            foreach (var item in items)
-            {
-                Use(Snapshot());
-                int Snapshot() => data.ToArray().Length;
-            }
-
             Parallel.Invoke(() => Use(data.ToArray().Length), () => Use(data.ToList().Count));
             var once = data.ToArray();
             var lists = items.Select(x => data.ToList()).ToList();
             return found + once.Length + lists.Count;
         }
+        """);
+
+    [Fact]
+    public Task Local_functions_called_only_per_item_are_per_item_bodies() => Verify("""
+        void Run(List<double> data, int[] items)
+        {
+            foreach (var item in items)
+            {
+                Use(Snapshot());
+                int Snapshot() => data.{|PL3002:ToArray|}().Length;
+            }
+
+            foreach (var item in items)
+            {
+                Use(Measure(item));
+            }
+
+            // Called once as well: not per item.
+            Use(Once());
+            foreach (var item in items)
+            {
+                Use(Once());
+            }
+
+            // Its caller changes the data.
+            foreach (var item in items)
+            {
+                data.Add(item);
+                Use(Changed());
+            }
+
+            double Measure(int item) => data.{|PL3002:ToList|}().Count + item;
+            int Once() => data.ToArray().Length;
+            int Changed() => data.ToArray().Length;
+        }
+        """);
+
+    [Fact]
+    public Task Ordinary_loops_over_messages_and_in_helpers_are_per_item_bodies() => Verify("""
+        void Receive(Queue<string> inbox, Settings settings, List<int> ids)
+        {
+            string? message;
+            while ((message = inbox.Count > 0 ? inbox.Dequeue() : null) != null)
+            {
+                Use({|PL3002:JsonSerializer.Serialize|}(settings).Length + message.Length);
+            }
+
+            foreach (var id in ids.ToArray())
+            {
+                Use(ids.{|PL3002:ToList|}().Count + id);
+            }
+        }
+        """);
+
+    [Fact]
+    public Task Serializers_of_the_catalogue_and_a_types_own_serializer_are_copies() => VerifyPL3002.Analyzer(
+        Code("""
+            void Run(Settings settings, Model model, int[] items)
+            {
+                foreach (var item in items)
+                {
+                    Use({|PL3002:Newtonsoft.Json.JsonConvert.SerializeObject|}(settings).Length + item);
+                    Use({|PL3002:MessagePack.MessagePackSerializer.Serialize|}(settings).Length);
+                    Use(model.{|PL3002:ToJson|}().Length);
+                    Use({|PL3002:ModelWriter.Serialize|}(model).Length);
+                }
+            }
+            """) + SerializerStubs);
+
+    [Fact]
+    public Task Data_a_call_in_the_body_may_change_is_not_invariant() => Verify("""
+        void Run(HashSet<int> ids, Counter counter, int[] items)
+        {
+            foreach (var item in items)
+            {
+                ids.UnionWith(new[] { item });
+                Use(string.Join(",", ids).Length);
+            }
+
+            foreach (var item in items)
+            {
+                counter.Bump();
+                Use(JsonSerializer.Serialize(counter).Length);
+            }
+        }
+        class Counter { public int Count { get; private set; } public void Bump() => Count++; }
         """);
 
     [Fact]
@@ -382,6 +462,16 @@ public class LoopInvariantCopyAnalyzerTests
 
         Assert.Empty(exceptions);
     }
+
+    /// <summary>Stand-ins for Newtonsoft.Json, MessagePack and a user's own serializers (matched by metadata name and shape).</summary>
+    internal const string SerializerStubs = """
+
+        namespace Newtonsoft.Json { public static class JsonConvert { public static string SerializeObject(object? value) => ""; } }
+        namespace MessagePack { public static class MessagePackSerializer { public static byte[] Serialize<T>(T value) => new byte[0]; } }
+        namespace ProtoBuf { public static class Serializer { public static void Serialize<T>(System.IO.Stream destination, T instance) { } } }
+        class Model { public double[] Values { get; } = new double[0]; public string ToJson() => ""; }
+        static class ModelWriter { public static string Serialize(Model model) => ""; }
+        """;
 
     internal static string Code(string members) => TestSources.Usings + $$"""
         using System.Collections.Concurrent;

@@ -297,7 +297,7 @@ public class SameDataToEveryProcessAnalyzerTests
         """);
 
     [Fact]
-    public Task A_process_started_in_a_local_function_called_from_a_loop_is_not_followed() => Verify("""
+    public Task A_process_started_in_a_local_function_called_only_per_item_is_per_item() => Verify("""
         void Run(Settings settings, int[] seeds)
         {
             var json = JsonSerializer.Serialize(settings);
@@ -306,9 +306,90 @@ public class SameDataToEveryProcessAnalyzerTests
                 Fit(seed);
             }
 
+            void Fit(int seed) => Process.Start("fit", $"--seed {seed} --data {{|PL3003:json|}}")!.WaitForExit();
+        }
+
+        void Once(Settings settings, int[] seeds)
+        {
+            var json = JsonSerializer.Serialize(settings);
+            Fit(0);
+            foreach (var seed in seeds)
+            {
+                Fit(seed);
+            }
+
             void Fit(int seed) => Process.Start("fit", $"--seed {seed} --data {json}")!.WaitForExit();
         }
         """);
+
+    [Fact]
+    public Task Data_a_call_in_the_body_changes_is_not_the_same_for_every_child() => Verify("""
+        void Run(HashSet<int> ids, Counter counter, List<Job> jobs, int n)
+        {
+            for (var i = 0; i < n; i++)
+            {
+                ids.UnionWith(new[] { i });
+                Process.Start("fit", string.Join(",", ids))!.WaitForExit();
+            }
+
+            for (var i = 0; i < n; i++)
+            {
+                counter.Bump();
+                Process.Start("fit", JsonSerializer.Serialize(counter))!.WaitForExit();
+            }
+
+            foreach (var job in jobs)
+            {
+                job.Done = true;
+                Process.Start("fit", JsonSerializer.Serialize(jobs))!.WaitForExit();
+            }
+        }
+        class Counter { public int Count { get; private set; } public void Bump() => Count++; }
+        class Job { public bool Done { get; set; } }
+        """);
+
+    [Fact]
+    public Task Ordinary_loops_over_messages_and_in_helpers() => Verify("""
+        void Receive(Queue<string> inbox, Settings settings)
+        {
+            string? message;
+            while ((message = inbox.Count > 0 ? inbox.Dequeue() : null) != null)
+            {
+                Process.Start("fit", $"{message} {{|PL3003:JsonSerializer.Serialize(settings)|}}")!.WaitForExit();
+            }
+        }
+
+        static void RunAll(IEnumerable<string> cases, Settings settings)
+        {
+            foreach (var name in cases)
+            {
+                Process.Start("fit", new[] { name, {|PL3003:JsonSerializer.Serialize(settings)|} })!.WaitForExit();
+            }
+        }
+
+        void Sequential(Settings settings, int n)
+        {
+            Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = 1 }, i =>
+                Process.Start("fit", $"{i} {{|PL3003:JsonSerializer.Serialize(settings)|}}")!.WaitForExit());
+        }
+        """);
+
+    [Fact]
+    public Task Every_serializer_of_the_catalogue_and_a_types_own_serializer() => VerifyPL3003.Analyzer(Code("""
+        void Run(Settings settings, Model model, int n)
+        {
+            for (var i = 0; i < n; i++)
+            {
+                Process.Start("fit", $"{i} {{|PL3003:Newtonsoft.Json.JsonConvert.SerializeObject(settings)|}}")!.WaitForExit();
+                Process.Start("fit", $"{i} {{|PL3003:Convert.ToBase64String(MessagePack.MessagePackSerializer.Serialize(settings))|}}")!.WaitForExit();
+                Process.Start("fit", $"{i} {{|PL3003:model.ToJson()|}}")!.WaitForExit();
+                Process.Start("fit", $"{i} {{|PL3003:ModelWriter.Serialize(model)|}}")!.WaitForExit();
+                using var p = Process.Start(new ProcessStartInfo("fit", i.ToString()) { RedirectStandardInput = true })!;
+                {|PL3003:ProtoBuf.Serializer.Serialize(p.StandardInput.BaseStream, model)|};
+                p.WaitForExit();
+            }
+        }
+        """) + LoopInvariantCopyAnalyzerTests.SerializerStubs);
 
     [Fact]
     public Task Projects_without_the_runtime_are_analyzed_too() => Verify(
