@@ -8,7 +8,7 @@ internal static class Rules
     public static readonly DiagnosticDescriptor NestedParallelConstruct = Create(
         RuleIds.NestedParallelConstruct,
         "Nested parallel construct",
-        "{0} runs inside the parallel body of {1}: both levels use every core, so their threads multiply",
+        "{0} runs inside the parallel body of {1}: {2}",
         DiagnosticSeverity.Warning,
         "A parallel construct inside the body of another one oversubscribes the machine: outer × inner workers " +
         "compete for the same cores. Make the inner level sequential, or bound both levels so that their product " +

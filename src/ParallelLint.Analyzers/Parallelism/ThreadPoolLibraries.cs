@@ -55,9 +55,9 @@ internal sealed class ThreadPoolLibraries
         {
             case IObjectCreationOperation creation when inferenceSession is not null && KnownTypes.Is(creation.Type, inferenceSession):
                 var options = creation.Arguments.FirstOrDefault(a => a.Parameter?.Type.Name == "SessionOptions")?.Value;
-                return constructs.OptionsValue(options, "IntraOpNumThreads", Degree.Unbounded, locals) is Degree.One or Degree.Unknown
-                    ? null
-                    : (ThreadPoolLibrary.OnnxRuntime, "ONNX Runtime InferenceSession", "set SessionOptions.IntraOpNumThreads = 1");
+                return constructs.OptionsValue(options, "IntraOpNumThreads", Degree.Unbounded, locals).IsParallel()
+                    ? (ThreadPoolLibrary.OnnxRuntime, "ONNX Runtime InferenceSession", "set SessionOptions.IntraOpNumThreads = 1")
+                    : null;
 
             case IInvocationOperation { TargetMethod: var method } invocation:
                 var type = method.ContainingType?.OriginalDefinition;
@@ -78,9 +78,9 @@ internal sealed class ThreadPoolLibraries
                 if (mlNetTrainerCatalogs.Any(catalog => KnownTypes.Is(catalogType, catalog)) && ThreadsOption(definition) is { } property)
                 {
                     var trainerOptions = invocation.Arguments.FirstOrDefault(a => a.Parameter is { } parameter && HasMember(parameter.Type, property))?.Value;
-                    return constructs.OptionsValue(trainerOptions, property, Degree.Unbounded, locals) is Degree.One or Degree.Unknown
-                        ? null
-                        : (ThreadPoolLibrary.MlNet, $"ML.NET trainer {method.Name}", $"set {property} = 1 in its options");
+                    return constructs.OptionsValue(trainerOptions, property, Degree.Unbounded, locals).IsParallel()
+                        ? (ThreadPoolLibrary.MlNet, $"ML.NET trainer {method.Name}", $"set {property} = 1 in its options")
+                        : null;
                 }
 
                 return null;
