@@ -19,8 +19,8 @@ namespace ParallelLint.Analyzers.Parallelism;
 /// <item>An options holder its users can reach (a public settable property, Accord.NET style) has, by default, the
 /// values its type gives it; its users may replace or bound it. Unbounded values give
 /// <see cref="Degree.UnboundedByDefault"/>, which only the nesting rule reads; anything else is unknown.</item>
-/// <item>A degree kept in a <c>readonly</c> or private integer field is followed to its value (constants are
-/// already constant).</item>
+/// <item>A degree kept in a <c>readonly</c> integer field is followed to its value (constants are already
+/// constant).</item>
 /// </list>
 /// </remarks>
 internal sealed class DegreeFlow
@@ -110,12 +110,13 @@ internal sealed class DegreeFlow
     }
 
     /// <summary>
-    /// The one value an integer field is ever given (its initializer, or the one assignment in its type), for a
-    /// <c>readonly</c> or private field; null when it has several, is written otherwise, or is not in source.
+    /// The one value a <c>readonly</c> integer field is ever given (its initializer, or the one assignment in its
+    /// type's constructors); null when it has several, is written otherwise, or is not in source. A field that is not
+    /// <c>readonly</c> is a setting the program may change: not followed.
     /// </summary>
     public IOperation? SingleValue(IFieldSymbol field, ParallelConstructs constructs)
     {
-        if (field.IsConst || field.Type.SpecialType != SpecialType.System_Int32 || !(field.IsReadOnly || IsPrivate(field)))
+        if (field.IsConst || field.Type.SpecialType != SpecialType.System_Int32 || !field.IsReadOnly)
         {
             return null;
         }
