@@ -29,7 +29,7 @@ internal static class Rules
         "Library with its own thread pool inside a parallel body",
         "{0} runs its own thread pool inside the parallel body of {1}: {2}",
         DiagnosticSeverity.Warning,
-        "Libraries such as ONNX Runtime, Math.NET Numerics, ML.NET trainers and TorchSharp start a pool of threads " +
+        "Libraries such as ONNX Runtime, Math.NET Numerics, ML.NET trainers, TorchSharp, ImageSharp, OpenCV and ImageMagick start a pool of threads " +
         "for their own work. Called from every parallel body, each pool again sizes itself for the whole machine. " +
         "Configure the library single-threaded where it runs inside parallel work.",
         WellKnownDiagnosticTags.CompilationEnd);

@@ -49,9 +49,10 @@ internal sealed class DegreeFlow
     /// <summary>
     /// The variable both <paramref name="outer"/>'s and <paramref name="inner"/>'s options are read from, when reading
     /// it on both levels gives the same object: a local, a parameter, or a field or property of <c>this</c> (or a
-    /// static one), not written anywhere inside <paramref name="outerBody"/>. Null otherwise.
+    /// static one; a property that is automatic or whose getter returns a field), not written anywhere inside
+    /// <paramref name="outerBody"/>. Null otherwise.
     /// </summary>
-    public static ISymbol? SharedOptions(ParallelConstruct outer, ParallelConstruct inner, IOperation outerBody)
+    public ISymbol? SharedOptions(ParallelConstruct outer, ParallelConstruct inner, IOperation outerBody)
     {
         if (Variable(outer.DegreeSource) is not { } holder || Variable(inner.DegreeSource) is not { } other ||
             !SymbolEqualityComparer.Default.Equals(holder, other))
@@ -59,7 +60,43 @@ internal sealed class DegreeFlow
             return null;
         }
 
-        return IsWrittenWithin(holder, outerBody) ? null : holder;
+        var backing = holder is IPropertySymbol property && !IsAutoProperty(property) ? ReturnedField(property) : null;
+        if (holder is IPropertySymbol && !IsAutoProperty((IPropertySymbol)holder) && backing is null)
+        {
+            // A computed getter may hand out a new object on every read.
+            return null;
+        }
+
+        return IsWrittenWithin(holder, outerBody) || (backing is not null && IsWrittenWithin(backing, outerBody)) ? null : holder;
+    }
+
+    /// <summary>The field a property's getter returns as it is (<c>get { return options; }</c>, <c>=> options</c>); null otherwise.</summary>
+    private IFieldSymbol? ReturnedField(IPropertySymbol property)
+    {
+        if (property.GetMethod is not { DeclaringSyntaxReferences: { Length: 1 } references })
+        {
+            return null;
+        }
+
+        var getter = references[0].GetSyntax();
+        var returned = getter switch
+        {
+            AccessorDeclarationSyntax { ExpressionBody.Expression: var expression } => expression,
+            AccessorDeclarationSyntax { Body.Statements: { Count: 1 } statements } when statements[0] is ReturnStatementSyntax { Expression: { } expression } => expression,
+            ArrowExpressionClauseSyntax { Expression: var expression } => expression,
+            _ => null,
+        };
+        if (returned is not (IdentifierNameSyntax or MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax }))
+        {
+            return null;
+        }
+
+        var model = compilation.GetSemanticModel(returned.SyntaxTree);
+        return model.GetSymbolInfo(returned).Symbol is IFieldSymbol { IsConst: false } field &&
+               SymbolEqualityComparer.Default.Equals(field.ContainingType, property.ContainingType) &&
+               field.IsStatic == property.IsStatic
+            ? field.OriginalDefinition
+            : null;
     }
 
     /// <summary>
@@ -167,7 +204,8 @@ internal sealed class DegreeFlow
     {
         ILocalReferenceOperation { Local: { IsRef: false } local } => local,
         IParameterReferenceOperation { Parameter: { RefKind: RefKind.None } parameter } => parameter,
-        IMemberReferenceOperation { Instance: null or IInstanceReferenceOperation } member when Holder(member) is { } holder => holder,
+        IFieldReferenceOperation { Instance: null or IInstanceReferenceOperation, Field: { IsConst: false } field } => field.OriginalDefinition,
+        IPropertyReferenceOperation { Instance: null or IInstanceReferenceOperation, Property: { Parameters.Length: 0 } property } => property.OriginalDefinition,
         _ => null,
     };
 

@@ -139,7 +139,7 @@ public sealed class NestedParallelConstructAnalyzer : DiagnosticAnalyzer
                 return null;
             }
 
-            if (outerDegree != Degree.One && DegreeFlow.SharedOptions(outer, inner, function) is { } shared)
+            if (outerDegree != Degree.One && constructs.Flow.SharedOptions(outer, inner, function) is { } shared)
             {
                 // Whatever the degree d the options carry (one is sequential, seen above), both levels take it.
                 return (outer, $"the same options ({shared.Name}) bound both levels, so the nest runs d × d bodies at once");

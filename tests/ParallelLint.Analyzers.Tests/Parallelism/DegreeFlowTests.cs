@@ -56,6 +56,9 @@ public class DegreeFlowTests
     [InlineData("Parallel.For(0, n, f, i => Parallel.For(0, n, this.f, j => { }));", "f")]
     [InlineData("Parallel.For(0, n, P, i => Parallel.For(0, n, P, j => { }));", "P")]
     [InlineData("var l = p; Parallel.For(0, n, l, i => Parallel.For(0, n, l, j => { }));", "l")]
+    [InlineData("Parallel.For(0, n, B, i => Parallel.For(0, n, B, j => { }));", "B")]
+    [InlineData("Parallel.For(0, n, B, i => { f = q; Parallel.For(0, n, B, j => { }); });", null)]
+    [InlineData("Parallel.For(0, n, N, i => Parallel.For(0, n, N, j => { }));", null)]
     [InlineData("Parallel.For(0, n, p, i => Parallel.For(0, n, q, j => { }));", null)]
     [InlineData("Parallel.For(0, n, f, i => Parallel.For(0, n, other.f, j => { }));", null)]
     [InlineData("Parallel.For(0, n, p, i => { p = q; Parallel.For(0, n, p, j => { }); });", null)]
@@ -63,10 +66,10 @@ public class DegreeFlowTests
     [InlineData("Parallel.For(0, n, p, i => { (p, q) = (q, p); Parallel.For(0, n, p, j => { }); });", null)]
     public void The_variable_shared_by_two_levels(string body, string? expected)
     {
-        var (_, loops) = Loops("ParallelOptions f = new(); ParallelOptions P { get; set; } = new(); C other;", body, "ParallelOptions p, ParallelOptions q");
+        var (constructs, loops) = Loops("ParallelOptions f = new(); ParallelOptions P { get; set; } = new(); ParallelOptions B { get { return f; } } ParallelOptions N => new(); C other;", body, "ParallelOptions p, ParallelOptions q");
         var outer = loops[0];
         var outerBody = outer.Operation.Descendants().OfType<IAnonymousFunctionOperation>().First();
-        Assert.Equal(expected, DegreeFlow.SharedOptions(outer, loops[1], outerBody)?.Name);
+        Assert.Equal(expected, constructs.Flow.SharedOptions(outer, loops[1], outerBody)?.Name);
     }
 
     [Fact]

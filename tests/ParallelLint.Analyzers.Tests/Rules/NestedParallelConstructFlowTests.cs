@@ -48,6 +48,28 @@ public class NestedParallelConstructFlowTests
         }
         """);
 
+    [Fact]
+    public Task The_same_options_through_a_base_class_property_over_a_field() => VerifyPL1001.Analyzer(TestSources.Usings + """
+        class ParallelLearningBase
+        {
+            private ParallelOptions parallelOptions = new ParallelOptions();
+
+            public ParallelOptions ParallelOptions
+            {
+                get { return parallelOptions; }
+                set { parallelOptions = value; }
+            }
+        }
+
+        class QuasiNewton : ParallelLearningBase
+        {
+            void Gradient(int n)
+            {
+                Parallel.For(0, n, ParallelOptions, i => {|PL1001:Parallel.For|}(0, n, ParallelOptions, k => { }));
+            }
+        }
+        """);
+
     [Theory]
     [InlineData("new ParallelOptions { MaxDegreeOfParallelism = 1 }")]
     [InlineData("new ParallelOptions { MaxDegreeOfParallelism = Sequential }")]
