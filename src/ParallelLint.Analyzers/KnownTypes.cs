@@ -59,6 +59,9 @@ internal sealed class KnownTypes
     /// <summary>The types of <paramref name="compilation"/>, resolved on first use and shared by every rule.</summary>
     public static KnownTypes Of(Compilation compilation) => Cache.GetValue(compilation, c => new KnownTypes(c));
 
+    /// <summary>The compilation these types belong to.</summary>
+    public Compilation Compilation => compilation;
+
     public INamedTypeSymbol? Parallel { get; }
     public INamedTypeSymbol? ParallelOptions { get; }
     public INamedTypeSymbol? ParallelEnumerable { get; }

@@ -8,7 +8,7 @@ internal static class Rules
     public static readonly DiagnosticDescriptor NestedParallelConstruct = Create(
         RuleIds.NestedParallelConstruct,
         "Nested parallel construct",
-        "{0} runs inside the parallel body of {1}: both levels use every core, so their threads multiply",
+        "{0} runs inside the parallel body of {1}: {2}",
         DiagnosticSeverity.Warning,
         "A parallel construct inside the body of another one oversubscribes the machine: outer × inner workers " +
         "compete for the same cores. Make the inner level sequential, or bound both levels so that their product " +
@@ -29,7 +29,7 @@ internal static class Rules
         "Library with its own thread pool inside a parallel body",
         "{0} runs its own thread pool inside the parallel body of {1}: {2}",
         DiagnosticSeverity.Warning,
-        "Libraries such as ONNX Runtime, Math.NET Numerics, ML.NET trainers and TorchSharp start a pool of threads " +
+        "Libraries such as ONNX Runtime, Math.NET Numerics, ML.NET trainers, TorchSharp, ImageSharp, OpenCV and ImageMagick start a pool of threads " +
         "for their own work. Called from every parallel body, each pool again sizes itself for the whole machine. " +
         "Configure the library single-threaded where it runs inside parallel work.",
         WellKnownDiagnosticTags.CompilationEnd);

@@ -21,6 +21,13 @@ internal enum Degree
     /// <summary>An explicit bound chosen by the code (a constant above one, or a computed value).</summary>
     Bounded,
 
+    /// <summary>
+    /// Options its users may replace or bound (a public property of options), which its type leaves unbounded: parallel
+    /// unless set otherwise. Not <see cref="DegreeExtensions.IsParallel"/>: only the nesting rule counts it, where any
+    /// bound but one still multiplies with an unbounded level.
+    /// </summary>
+    UnboundedByDefault,
+
     /// <summary>Options that come from elsewhere (a parameter, a field): the rules do not guess.</summary>
     Unknown,
 }

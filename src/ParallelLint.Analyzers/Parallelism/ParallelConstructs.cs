@@ -8,9 +8,16 @@ internal sealed class ParallelConstructs
 {
     private const string MaxDegreeOfParallelism = nameof(MaxDegreeOfParallelism);
 
-    public ParallelConstructs(KnownTypes types) => Types = types;
+    public ParallelConstructs(KnownTypes types)
+    {
+        Types = types;
+        Flow = DegreeFlow.Of(types.Compilation);
+    }
 
     public KnownTypes Types { get; }
+
+    /// <summary>Degrees kept in fields and properties, and options shared by two levels.</summary>
+    public DegreeFlow Flow { get; }
 
     /// <summary>Recognizes a call or creation that starts parallel work, whatever its degree.</summary>
     public ParallelConstruct? Recognize(IOperation operation)
@@ -109,10 +116,15 @@ internal sealed class ParallelConstructs
         _ => FanOut.IsConcurrent(construct, this, locals) ? Degree.Unbounded : Degree.One,
     };
 
-    /// <summary>The degree an integer expression stands for.</summary>
-    public Degree ValueDegree(IOperation value)
+    /// <summary>The degree an integer expression stands for, through <c>readonly</c> fields that keep it.</summary>
+    public Degree ValueDegree(IOperation value, int depth = 0)
     {
         value = value.WalkDownConversion();
+        if (value is IFieldReferenceOperation { Field: var field } && !value.ConstantValue.HasValue && Flow.FieldDegree(field, this, depth) is { } kept)
+        {
+            return kept;
+        }
+
         if (value.ConstantValue is { HasValue: true, Value: int constant })
         {
             return constant switch
@@ -299,8 +311,9 @@ internal sealed class ParallelConstructs
         OptionsValue(options, MaxDegreeOfParallelism, whenUnset, locals);
 
     /// <summary>
-    /// What an options object sets <paramref name="property"/> (a property or field) to, as a degree: from an inline creation, or from a
-    /// local that is created once and whose property may be set afterwards. Unknown for options from elsewhere.
+    /// What an options object sets <paramref name="property"/> (a property or field) to, as a degree: from an inline creation, from a
+    /// local that is created once and whose property may be set afterwards, or from a field or auto-property (<see cref="DegreeFlow"/>).
+    /// Unknown for options from elsewhere (a parameter, a call).
     /// </summary>
     public Degree OptionsValue(IOperation? options, string property, Degree whenUnset, LocalUsages? locals)
     {
@@ -310,6 +323,8 @@ internal sealed class ParallelConstructs
                 return whenUnset;
             case IObjectCreationOperation creation:
                 return InitializedDegree(creation, property) ?? whenUnset;
+            case IFieldReferenceOperation or IPropertyReferenceOperation when DegreeFlow.Holder(options) is { } holder:
+                return Flow.OptionsDegree(holder, property, whenUnset, this);
             case ILocalReferenceOperation { Local: var local } when locals is not null && !locals.IsReassigned(local):
                 if (locals.InitialValue(local)?.WalkDownConversion() is not IObjectCreationOperation initial)
                 {
@@ -345,7 +360,8 @@ internal sealed class ParallelConstructs
         }
     }
 
-    private Degree? InitializedDegree(IObjectCreationOperation creation, string property)
+    /// <summary>What an object initializer sets <paramref name="property"/> to; null when it does not set it.</summary>
+    public Degree? InitializedDegree(IObjectCreationOperation creation, string property)
     {
         if (creation.Initializer is null)
         {

@@ -291,10 +291,19 @@ public sealed class HardCodedDegreeAnalyzer : DiagnosticAnalyzer
                 : null;
         }
 
-        /// <summary>The value under conversions, and a local's value where it is initialized once and never written again.</summary>
+        /// <summary>
+        /// The value under conversions, a local's value where it is initialized once and never written again, and a
+        /// <c>readonly</c> (or private) field's where its type gives it one value (<c>static readonly int Workers = 8</c>).
+        /// </summary>
         private IOperation Resolve(IOperation value)
         {
             value = value.WalkDownConversion();
+            for (var depth = 0; depth < 4 && value is IFieldReferenceOperation { Field: var field } && !value.ConstantValue.HasValue &&
+                                constructs.Flow.SingleValue(field, constructs) is { } kept; depth++)
+            {
+                value = kept;
+            }
+
             if (value is ILocalReferenceOperation { Local: { IsConst: false, IsRef: false } local } && value.ConstantValue.HasValue == false)
             {
                 var locals = Locals;

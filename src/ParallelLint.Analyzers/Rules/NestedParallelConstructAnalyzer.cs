@@ -49,16 +49,16 @@ public sealed class NestedParallelConstructAnalyzer : DiagnosticAnalyzer
 
     private static void Analyze(OperationAnalysisContext context, ParallelConstruct inner, ParallelConstructs constructs, BlockFacts block)
     {
-        if (!block.OuterOf.TryGetValue(inner.Operation, out var outer))
+        if (!block.OuterOf.TryGetValue(inner.Operation, out var nest))
         {
             return;
         }
 
         // Count the levels above the outer one too: the bounding fix only splits a chain of two.
         var levels = 2;
-        for (var above = EnclosingParallelConstruct(outer, constructs, block.Locals, requireUnbounded: false);
+        for (var above = EnclosingParallelConstruct(nest.Outer, constructs, block.Locals, requireUnbounded: false);
              above is not null;
-             above = EnclosingParallelConstruct(above, constructs, block.Locals, requireUnbounded: false))
+             above = EnclosingParallelConstruct(above.Value.Outer, constructs, block.Locals, requireUnbounded: false))
         {
             levels++;
         }
@@ -72,12 +72,12 @@ public sealed class NestedParallelConstructAnalyzer : DiagnosticAnalyzer
         context.Report(Diagnostic.Create(
             Rules.NestedParallelConstruct,
             inner.Location,
-            new[] { outer.Location },
+            new[] { nest.Outer.Location },
             ImmutableDictionary<string, string?>.Empty.Add(LevelsProperty, levels.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             inner.Name,
-            outer.Name));
+            nest.Outer.Name,
+            nest.Why));
     }
-
 
     /// <summary>One block's locals and nestings, found in one walk and read by every construct of the block.</summary>
     private sealed class BlockFacts
@@ -88,11 +88,11 @@ public sealed class NestedParallelConstructAnalyzer : DiagnosticAnalyzer
             Locals = LocalUsages.Of(new[] { root });
             foreach (var operation in root.DescendantsAndSelf())
             {
-                if (constructs.Recognize(operation) is { } inner && constructs.DegreeOf(inner, Locals).IsParallel() &&
-                    EnclosingParallelConstruct(inner, constructs, Locals) is { } outer)
+                if (constructs.Recognize(operation) is { } inner && constructs.DegreeOf(inner, Locals) != Degree.One &&
+                    EnclosingParallelConstruct(inner, constructs, Locals) is { } nest)
                 {
-                    OuterOf[operation] = outer;
-                    Outers.Add(outer.Operation);
+                    OuterOf[operation] = nest;
+                    Outers.Add(nest.Outer.Operation);
                 }
             }
         }
@@ -100,18 +100,23 @@ public sealed class NestedParallelConstructAnalyzer : DiagnosticAnalyzer
         public LocalUsages Locals { get; }
 
         /// <summary>Each reported construct's nearest enclosing parallel construct.</summary>
-        public Dictionary<IOperation, ParallelConstruct> OuterOf { get; } = new();
+        public Dictionary<IOperation, (ParallelConstruct Outer, string Why)> OuterOf { get; } = new();
 
         /// <summary>The constructs that directly enclose another (parallel) one.</summary>
         public HashSet<IOperation> Outers { get; } = new();
     }
 
+    private const string EveryCore = "both levels use every core, so their threads multiply";
+
+    private const string EveryCoreByDefault = "both levels use every core by default (their options are unbounded until set), so their threads multiply";
+
     /// <summary>
-    /// The nearest construct whose parallel body contains <paramref name="inner"/>. With
+    /// The nearest construct whose parallel body contains <paramref name="inner"/>, and why the two multiply (the
+    /// message's last part). With
     /// <paramref name="requireUnbounded"/>, a pair where both levels carry an explicit bound is the user's chosen
-    /// split and not a finding.
+    /// split and not a finding; one options object bounding both levels is no split: the nest runs d × d.
     /// </summary>
-    private static ParallelConstruct? EnclosingParallelConstruct(
+    private static (ParallelConstruct Outer, string Why)? EnclosingParallelConstruct(
         ParallelConstruct inner,
         ParallelConstructs constructs,
         LocalUsages locals,
@@ -127,21 +132,47 @@ public sealed class NestedParallelConstructAnalyzer : DiagnosticAnalyzer
             }
 
             var outerDegree = constructs.DegreeOf(outer, locals);
-            if (!outerDegree.IsParallel())
-            {
-                // A sequential construct's body is like a loop body: keep looking outwards.
-                continue;
-            }
 
             // Inside an executor's item, Cores.Available is the item's share: nested work sized by it is protected.
-            if (outer.Kind == ConstructKind.RuntimeExecutor && innerDegree == Degree.Share)
+            if (outer.Kind == ConstructKind.RuntimeExecutor && innerDegree == Degree.Share && outerDegree != Degree.One)
             {
                 return null;
             }
 
-            return requireUnbounded && innerDegree == Degree.Bounded && outerDegree == Degree.Bounded ? null : outer;
+            if (outerDegree != Degree.One && constructs.Flow.SharedOptions(outer, inner, function) is { } shared)
+            {
+                // Whatever the degree d the options carry (one is sequential, seen above), both levels take it.
+                return (outer, $"the same options ({shared.Name}) bound both levels, so the nest runs d × d bodies at once");
+            }
+
+            if (!Counts(outerDegree))
+            {
+                // A sequential construct's body is like a loop body: keep looking outwards (an unknown level may
+                // still share its options with one further out).
+                continue;
+            }
+
+            if (!Counts(innerDegree))
+            {
+                continue;
+            }
+
+            // A level unbounded only by default may be bounded by its user: with an explicit bound on the other, maybe a split.
+            var bounded = innerDegree is Degree.Bounded or Degree.UnboundedByDefault && outerDegree is Degree.Bounded or Degree.UnboundedByDefault &&
+                          (innerDegree == Degree.Bounded || outerDegree == Degree.Bounded);
+            if (requireUnbounded && bounded)
+            {
+                return null;
+            }
+
+            return (outer, innerDegree == Degree.UnboundedByDefault || outerDegree == Degree.UnboundedByDefault
+                ? EveryCoreByDefault
+                : EveryCore);
         }
 
         return null;
     }
+
+    // Parallel, or options left unbounded for their users to set: the code as written multiplies the levels.
+    private static bool Counts(Degree degree) => degree.IsParallel() || degree == Degree.UnboundedByDefault;
 }

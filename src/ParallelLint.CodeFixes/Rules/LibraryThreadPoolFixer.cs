@@ -23,6 +23,10 @@ public sealed class LibraryThreadPoolFixer : RewriteFixer
             ThreadPoolLibrary.OnnxRuntime => "Set IntraOpNumThreads = 1",
             ThreadPoolLibrary.MlNet => "Set NumberOfThreads = 1",
             ThreadPoolLibrary.MathNetNumerics => "Call Control.UseSingleThread() first",
+            ThreadPoolLibrary.ImageSharp => "Set Configuration.Default.MaxDegreeOfParallelism = 1 first",
+            ThreadPoolLibrary.OpenCvSharp => "Call Cv2.SetNumThreads(1) first",
+            ThreadPoolLibrary.MagickNet => "Set ResourceLimits.Thread = 1 first",
+            ThreadPoolLibrary.XGBoost => "Pass nThread: 1",
             _ => "Call torch.set_num_threads(1) first",
         }))
     {
@@ -43,6 +47,14 @@ public sealed class LibraryThreadPoolFixer : RewriteFixer
                 SwitchBefore(root, loop, "MathNet.Numerics.Control.UseSingleThread()"),
             ThreadPoolLibrary.TorchSharp when finding.Additional is { } loop =>
                 SwitchBefore(root, loop, "TorchSharp.torch.set_num_threads(1)"),
+            ThreadPoolLibrary.ImageSharp when finding.Additional is { } loop =>
+                SwitchBefore(root, loop, "SixLabors.ImageSharp.Configuration.Default.MaxDegreeOfParallelism = 1", "Default.MaxDegreeOfParallelism = 1"),
+            ThreadPoolLibrary.OpenCvSharp when finding.Additional is { } loop =>
+                SwitchBefore(root, loop, "OpenCvSharp.Cv2.SetNumThreads(1)"),
+            ThreadPoolLibrary.MagickNet when finding.Additional is { } loop =>
+                SwitchBefore(root, loop, "ImageMagick.ResourceLimits.Thread = 1", "ResourceLimits.Thread = 1"),
+            ThreadPoolLibrary.XGBoost when finding.Node is BaseObjectCreationExpressionSyntax xgboost =>
+                OneThreadArgument(root, xgboost),
             _ => null,
         };
         return finding.CompleteAsync(fixedRoot, cancellation);
@@ -79,12 +91,32 @@ public sealed class LibraryThreadPoolFixer : RewriteFixer
         return null;
     }
 
-    /// <summary>Inserts the library's process-wide single-thread switch at the start of the member that runs the parallel loop.</summary>
-    private static SyntaxNode? SwitchBefore(SyntaxNode root, SyntaxNode loop, string call)
+    /// <summary>The XGBoost model's <c>nThread</c> argument set to 1: replaced where given, added by name otherwise.</summary>
+    private static SyntaxNode? OneThreadArgument(SyntaxNode root, BaseObjectCreationExpressionSyntax model)
+    {
+        var one = LiteralExpression(SyntaxKind.NumericLiteralExpression, Literal(1));
+        var list = model.ArgumentList ?? ArgumentList();
+        if (list.Arguments.FirstOrDefault(a => a.NameColon?.Name.Identifier.ValueText == ThreadPoolLibraries.XGBoostThreads) is { } given)
+        {
+            return root.ReplaceNode(given.Expression, one.WithTriviaFrom(given.Expression));
+        }
+
+        var added = list.AddArguments(Argument(NameColon(ThreadPoolLibraries.XGBoostThreads), default, one));
+        return model.ArgumentList is null && model is ObjectCreationExpressionSyntax explicitType
+            ? root.ReplaceNode(model, explicitType.WithType(explicitType.Type.WithoutTrailingTrivia()).WithArgumentList(added.WithTrailingTrivia(explicitType.Type.GetTrailingTrivia())))
+            : model.ArgumentList is null ? null : root.ReplaceNode(model.ArgumentList, added);
+    }
+
+    /// <summary>
+    /// Inserts the library's process-wide single-thread switch (a call or an assignment) at the start of the member that
+    /// runs the parallel loop. <paramref name="marker"/> recognizes the switch already written (the call's last name by default).
+    /// </summary>
+    private static SyntaxNode? SwitchBefore(SyntaxNode root, SyntaxNode loop, string call, string? marker = null)
     {
         // Once the switch is anywhere in the document, every other finding of the library is fixed too.
-        var text = call.Substring(call.LastIndexOf('.') + 1);
-        if (root.DescendantNodes().OfType<InvocationExpressionSyntax>().Any(i => i.ToString().EndsWith(text, System.StringComparison.Ordinal)))
+        var text = marker ?? call.Substring(call.LastIndexOf('.') + 1);
+        if (root.DescendantNodes().Any(node => node is InvocationExpressionSyntax or AssignmentExpressionSyntax &&
+                                               node.ToString().EndsWith(text, System.StringComparison.Ordinal)))
         {
             return null;
         }

@@ -152,6 +152,30 @@ public class HardCodedDegreeAnalyzerTests
         """);
 
     [Fact]
+    public Task A_degree_kept_in_a_constant_or_readonly_field_is_followed_to_its_value() => Verify("""
+        const int Workers = 8;
+        static readonly int Threads = 16;
+        static readonly int Doubled = Environment.ProcessorCount * 2;
+        static readonly int Alias = Threads;
+        static readonly int Few = 4;
+        static readonly int Machine = Environment.ProcessorCount;
+        readonly int given;
+
+        Fits(int degree) => given = degree;
+
+        void Run()
+        {
+            Parallel.For(0, 100, new ParallelOptions { MaxDegreeOfParallelism = {|PL2001:Workers|} }, i => data[i] = Fit(i));
+            Parallel.For(0, 100, new ParallelOptions { MaxDegreeOfParallelism = {|PL2001:Threads|} }, i => data[i] = Fit(i));
+            Parallel.For(0, 100, new ParallelOptions { MaxDegreeOfParallelism = {|PL2001:Doubled|} }, i => data[i] = Fit(i));
+            Parallel.For(0, 100, new ParallelOptions { MaxDegreeOfParallelism = {|PL2001:Alias|} }, i => data[i] = Fit(i));
+            Parallel.For(0, 100, new ParallelOptions { MaxDegreeOfParallelism = Few }, i => data[i] = Fit(i));
+            Parallel.For(0, 100, new ParallelOptions { MaxDegreeOfParallelism = Machine }, i => data[i] = Fit(i));
+            Parallel.For(0, 100, new ParallelOptions { MaxDegreeOfParallelism = given }, i => data[i] = Fit(i));
+        }
+        """);
+
+    [Fact]
     public Task Options_in_a_field_used_only_by_IO_bound_loops_or_not_at_all_are_not_reported() => Verify("""
         static readonly ParallelOptions Downloads = new ParallelOptions { MaxDegreeOfParallelism = 16 };
         static readonly ParallelOptions Unused = new ParallelOptions { MaxDegreeOfParallelism = 16 };

@@ -88,7 +88,7 @@ public class NestedParallelConstructAnalyzerTests
         expected: VerifyPL1001.Diagnostic("PL1001")
             .WithLocation(0)
             .WithLocation(1)
-            .WithArguments("PLINQ query", "Parallel.ForEach"));
+            .WithArguments("PLINQ query", "Parallel.ForEach", "both levels use every core, so their threads multiply"));
 
     [Fact]
     public Task Three_levels_report_each_inner_level_once() => VerifyPL1001.Analyzer(Method("""
