@@ -31,7 +31,7 @@ public static class SameDataToEveryProcess
                     "--data", observationsJson, // ❌ PL3003
                 },
             };
-            startInfo.Environment["FIT_OPTIONS"] = JsonSerializer.Serialize(options); // ❌ PL3003
+            startInfo.Environment["FIT_OPTIONS"] = JsonSerializer.Serialize(options); // ❌ PL3002, PL3003
             using var fit = Process.Start(startInfo)!;
             fit.WaitForExit();
             exitCodes[replicate] = fit.ExitCode;
