@@ -9,13 +9,20 @@ namespace ParallelLint.Analyzers.Parallelism;
 /// </summary>
 internal sealed class CallGraph
 {
-    private readonly ConcurrentDictionary<ISymbol, string> constructs = new(SymbolEqualityComparer.Default);
-    private readonly ConcurrentBag<(ISymbol Caller, ISymbol Callee)> calls = new();
+    private readonly ConcurrentDictionary<ISymbol, (string Name, bool ByDefault)> constructs = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentBag<(ISymbol Caller, ISymbol Callee, bool IsExact)> calls = new();
 
     /// <summary>Records that <paramref name="function"/> runs a parallel construct (the first one found names it).</summary>
-    public void AddConstruct(ISymbol function, string construct) => constructs.TryAdd(function, construct);
+    /// <paramref name="byDefault"/>: the construct is parallel only by default (options its users may bound,
+    /// <see cref="Degree.UnboundedByDefault"/>); a construct that is parallel as written replaces it.
+    public void AddConstruct(ISymbol function, string construct, bool byDefault = false) =>
+        constructs.AddOrUpdate(function, (construct, byDefault), (_, found) => found.ByDefault && !byDefault ? (construct, false) : found);
 
-    public void AddCall(ISymbol caller, ISymbol callee) => calls.Add((caller, callee));
+    /// <summary>
+    /// Records a call; <paramref name="isExact"/> when <paramref name="callee"/> is already the method that runs
+    /// (the receiver's exact type is known), so that it is not resolved again by <see cref="Target"/>.
+    /// </summary>
+    public void AddCall(ISymbol caller, ISymbol callee, bool isExact = false) => calls.Add((caller, callee, isExact));
 
     /// <summary>The overrides and implementations recorded so far, which decide <see cref="Target"/>.</summary>
     public Implementations Implementations { get; } = new();
@@ -26,16 +33,17 @@ internal sealed class CallGraph
     /// <summary>
     /// For every function that reaches parallel work: the next function on its shortest chain (null where it runs
     /// the construct itself) and the construct's name. <paramref name="external"/> names the functions outside the
-    /// compilation known to run parallel work (the attribute, the option).
+    /// compilation known to run parallel work (the attribute, the option). <paramref name="withDefaults"/>: constructs
+    /// parallel only by default count too.
     /// </summary>
-    public Dictionary<ISymbol, (ISymbol? Next, string Construct)> Resolve(System.Func<ISymbol, string?> external)
+    public Dictionary<ISymbol, (ISymbol? Next, string Construct)> Resolve(System.Func<ISymbol, string?> external, bool withDefaults = false)
     {
         var reached = new Dictionary<ISymbol, (ISymbol? Next, string Construct)>(SymbolEqualityComparer.Default);
         var callers = new Dictionary<ISymbol, List<ISymbol>>(SymbolEqualityComparer.Default);
         var queue = new Queue<ISymbol>();
-        foreach (var (caller, callee) in calls)
+        foreach (var (caller, callee, isExact) in calls)
         {
-            if (Target(callee) is not { } target)
+            if ((isExact ? callee : Target(callee)) is not { } target)
             {
                 continue;
             }
@@ -43,7 +51,7 @@ internal sealed class CallGraph
             if (!callers.TryGetValue(target, out var list))
             {
                 callers[target] = list = new List<ISymbol>();
-                if (!constructs.ContainsKey(target) && external(target) is { } label && !reached.ContainsKey(target))
+                if ((!constructs.TryGetValue(target, out var own) || (own.ByDefault && !withDefaults)) && external(target) is { } label && !reached.ContainsKey(target))
                 {
                     reached[target] = (null, label);
                     queue.Enqueue(target);
@@ -55,8 +63,11 @@ internal sealed class CallGraph
 
         foreach (var pair in constructs)
         {
-            reached[pair.Key] = (null, pair.Value);
-            queue.Enqueue(pair.Key);
+            if (withDefaults || !pair.Value.ByDefault)
+            {
+                reached[pair.Key] = (null, pair.Value.Name);
+                queue.Enqueue(pair.Key);
+            }
         }
 
         while (queue.Count > 0)

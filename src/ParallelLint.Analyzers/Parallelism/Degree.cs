@@ -23,7 +23,7 @@ internal enum Degree
 
     /// <summary>
     /// Options its users may replace or bound (a public property of options), which its type leaves unbounded: parallel
-    /// unless set otherwise. Not <see cref="DegreeExtensions.IsParallel"/>: only the nesting rule counts it, where any
+    /// unless set otherwise. Not <see cref="DegreeExtensions.IsParallel"/>: only the nesting rules count it (<see cref="DegreeExtensions.Nests"/>), where any
     /// bound but one still multiplies with an unbounded level.
     /// </summary>
     UnboundedByDefault,
@@ -36,4 +36,7 @@ internal static class DegreeExtensions
 {
     public static bool IsParallel(this Degree degree) =>
         degree is Degree.Unbounded or Degree.AllCores or Degree.Share or Degree.Bounded;
+
+    /// <summary>Parallel, or options left unbounded for their users to set: as written, a level that multiplies with another.</summary>
+    public static bool Nests(this Degree degree) => degree.IsParallel() || degree == Degree.UnboundedByDefault;
 }

@@ -5,9 +5,9 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace ParallelLint.Analyzers.Parallelism;
 
 /// <summary>
-/// Degrees that travel: options objects and degree values kept in fields and auto-properties, followed to every
-/// value the containing type gives them, and the same options object handed to two nested levels. One instance per
-/// compilation; each holder's uses are gathered once, on first demand, from the syntax of its outermost containing
+/// Degrees that travel: options objects and degree values kept in fields and properties (automatic, or wrapping a
+/// field), followed to every value the containing type gives them, and the same options object handed to two nested
+/// levels. One instance per compilation; each holder's uses are gathered once, on first demand, from the syntax of its outermost containing
 /// type (so nested types' uses count), and cached.
 /// </summary>
 /// <remarks>
@@ -18,7 +18,7 @@ namespace ParallelLint.Analyzers.Parallelism;
 /// it, passes it anywhere but a construct's options, copies it) or writes it in a way not followed.</item>
 /// <item>An options holder its users can reach (a public settable property, Accord.NET style) has, by default, the
 /// values its type gives it; its users may replace or bound it. Unbounded values give
-/// <see cref="Degree.UnboundedByDefault"/>, which only the nesting rule reads; anything else is unknown.</item>
+/// <see cref="Degree.UnboundedByDefault"/>, which only the nesting rules read; anything else is unknown.</item>
 /// <item>A degree kept in a <c>readonly</c> integer field is followed to its value (constants are already
 /// constant).</item>
 /// </list>
@@ -32,19 +32,61 @@ internal sealed class DegreeFlow
 
     private readonly Compilation compilation;
     private readonly ConcurrentDictionary<ISymbol, Uses> uses = new(SymbolEqualityComparer.Default);
+    private readonly ConcurrentDictionary<IPropertySymbol, IFieldSymbol?> wrappedFields = new(SymbolEqualityComparer.Default);
 
     private DegreeFlow(Compilation compilation) => this.compilation = compilation;
 
     /// <summary>The flow of <paramref name="compilation"/>, shared by every rule.</summary>
     public static DegreeFlow Of(Compilation compilation) => Cache.GetValue(compilation, c => new DegreeFlow(c));
 
-    /// <summary>The field or auto-property an options object or degree is read from, if any.</summary>
-    public static ISymbol? Holder(IOperation? operation) => operation?.WalkDownConversion() switch
+    /// <summary>
+    /// The field or property an options object or degree is read from, if any: a property either automatic or one
+    /// that only wraps a field (<see cref="WrappedField"/>).
+    /// </summary>
+    public ISymbol? Holder(IOperation? operation) => operation?.WalkDownConversion() switch
     {
         IFieldReferenceOperation { Field: { IsConst: false } field } => field.OriginalDefinition,
-        IPropertyReferenceOperation { Property: { Parameters.Length: 0 } property } when IsAutoProperty(property) => property.OriginalDefinition,
+        IPropertyReferenceOperation { Property: { Parameters.Length: 0 } property } when IsAutoProperty(property) || WrappedField(property) is not null =>
+            property.OriginalDefinition,
         _ => null,
     };
+
+    /// <summary>
+    /// The field a property only wraps: its getter returns the field as it is and its setter, if any, only assigns it
+    /// (<c>get { return options; } set { options = value; }</c>). Such a property holds the field's values, and what
+    /// its setter is given: the property's own assignments.
+    /// </summary>
+    private IFieldSymbol? WrappedField(IPropertySymbol property) => wrappedFields.GetOrAdd(property.OriginalDefinition, FindWrappedField);
+
+    private IFieldSymbol? FindWrappedField(IPropertySymbol property)
+    {
+        if (ReturnedField(property) is not { } field)
+        {
+            return null;
+        }
+
+        if (property.SetMethod is null)
+        {
+            return field;
+        }
+
+        if (property.SetMethod.DeclaringSyntaxReferences is not { Length: 1 } references)
+        {
+            return null;
+        }
+
+        var assigned = references[0].GetSyntax() switch
+        {
+            AccessorDeclarationSyntax { ExpressionBody.Expression: var expression } => expression,
+            AccessorDeclarationSyntax { Body.Statements: { Count: 1 } statements } when statements[0] is ExpressionStatementSyntax { Expression: var expression } => expression,
+            _ => null,
+        };
+        return assigned is AssignmentExpressionSyntax { RawKind: (int)Microsoft.CodeAnalysis.CSharp.SyntaxKind.SimpleAssignmentExpression, Left: var left, Right: IdentifierNameSyntax { Identifier.ValueText: "value" } } &&
+               compilation.GetSemanticModel(left.SyntaxTree).GetSymbolInfo(left).Symbol?.OriginalDefinition is IFieldSymbol target &&
+               SymbolEqualityComparer.Default.Equals(target, field)
+            ? field
+            : null;
+    }
 
     /// <summary>
     /// The variable both <paramref name="outer"/>'s and <paramref name="inner"/>'s options are read from, when reading
@@ -259,6 +301,13 @@ internal sealed class DegreeFlow
             IPropertySymbol property => property.Type.IsValueType,
             _ => false,
         };
+        // A property that wraps a field holds what the field is given outside the property's own accessors.
+        var wrapped = holder is IPropertySymbol wrapper && !IsAutoProperty(wrapper) ? WrappedField(wrapper) : null;
+        var accessors = holder is IPropertySymbol accessorsOf
+            ? new[] { accessorsOf.GetMethod, accessorsOf.SetMethod }.Where(a => a is not null).SelectMany(a => a!.DeclaringSyntaxReferences).Select(r => r.GetSyntax()).ToList()
+            : new List<SyntaxNode>();
+        bool IsHeld(ISymbol? symbol) => SymbolEqualityComparer.Default.Equals(symbol, holder) || (wrapped is not null && SymbolEqualityComparer.Default.Equals(symbol, wrapped));
+        bool IsHeldName(string name) => name == holder.Name || name == wrapped?.Name;
         var models = new Dictionary<SyntaxTree, SemanticModel>();
         foreach (var reference in outermost.DeclaringSyntaxReferences)
         {
@@ -272,26 +321,26 @@ internal sealed class DegreeFlow
             {
                 switch (node)
                 {
-                    case VariableDeclaratorSyntax { Initializer.Value: var value } declarator when declarator.Identifier.ValueText == holder.Name &&
-                                                                                                SymbolEqualityComparer.Default.Equals(model.GetDeclaredSymbol(declarator), holder):
+                    case VariableDeclaratorSyntax { Initializer.Value: var value } declarator when IsHeldName(declarator.Identifier.ValueText) &&
+                                                                                                IsHeld(model.GetDeclaredSymbol(declarator)):
                         AddValue(model.GetOperation(value), found);
                         break;
                     case PropertyDeclarationSyntax { Initializer.Value: var value } property when property.Identifier.ValueText == holder.Name &&
                                                                                                SymbolEqualityComparer.Default.Equals(model.GetDeclaredSymbol(property), holder):
                         AddValue(model.GetOperation(value), found);
                         break;
-                    case IdentifierNameSyntax name when name.Identifier.ValueText == holder.Name:
+                    case IdentifierNameSyntax name when IsHeldName(name.Identifier.ValueText) && !accessors.Any(accessor => accessor.Span.Contains(name.Span) && accessor.SyntaxTree == name.SyntaxTree):
                         SyntaxNode expression = name.Parent is MemberAccessExpressionSyntax access && access.Name == name ? access
                             : name.Parent is MemberBindingExpressionSyntax binding ? binding
                             : name;
                         switch (model.GetOperation(expression))
                         {
-                            case IMemberReferenceOperation use when SymbolEqualityComparer.Default.Equals(use.Member.OriginalDefinition, holder):
+                            case IMemberReferenceOperation use when IsHeld(use.Member.OriginalDefinition):
                                 Classify(use, isValue, found, constructs);
                                 break;
 
                             // A use the operation tree cannot show (half-typed code): not followed.
-                            case null when SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(expression).Symbol?.OriginalDefinition, holder):
+                            case null when IsHeld(model.GetSymbolInfo(expression).Symbol?.OriginalDefinition):
                                 found.Unfollowed = true;
                                 break;
                         }

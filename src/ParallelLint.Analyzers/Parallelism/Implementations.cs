@@ -89,6 +89,34 @@ internal sealed class Implementations
         return found.Count == 0 ? method : null;
     }
 
+    /// <summary>
+    /// The method a call to <paramref name="callee"/> runs on an object created as exactly <paramref name="type"/>:
+    /// the override nearest to that type, or <paramref name="callee"/>'s implementation of an interface member.
+    /// </summary>
+    public static IMethodSymbol? ExactTarget(IMethodSymbol callee, ITypeSymbol type)
+    {
+        if (callee.ContainingType?.TypeKind == TypeKind.Interface)
+        {
+            return type.FindImplementationForInterfaceMember(callee) is IMethodSymbol implementation ? implementation.OriginalDefinition : null;
+        }
+
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            foreach (var member in current.GetMembers(callee.Name))
+            {
+                for (var method = member as IMethodSymbol; method is not null; method = method.OverriddenMethod)
+                {
+                    if (SymbolEqualityComparer.Default.Equals(method.OriginalDefinition, callee.OriginalDefinition))
+                    {
+                        return ((IMethodSymbol)member).OriginalDefinition;
+                    }
+                }
+            }
+        }
+
+        return null;
+    }
+
     private void Add(ISymbol member, IMethodSymbol implementation) =>
         byMember.GetOrAdd(member, _ => new ConcurrentBag<IMethodSymbol>()).Add(implementation);
 

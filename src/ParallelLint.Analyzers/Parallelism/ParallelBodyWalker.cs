@@ -65,7 +65,7 @@ internal sealed class ParallelBodyWalker
                     body = null;
                     break;
                 case OperationKind.AnonymousFunction when constructs.OwnerOfBody((IAnonymousFunctionOperation)operation) is { } outer &&
-                                                          constructs.DegreeOf(outer, Locals).IsParallel():
+                                                          constructs.DegreeOf(outer, Locals).Nests():
                     body = new ParallelBody(outer, operation);
                     break;
             }

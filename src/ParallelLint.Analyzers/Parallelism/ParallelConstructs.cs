@@ -323,7 +323,7 @@ internal sealed class ParallelConstructs
                 return whenUnset;
             case IObjectCreationOperation creation:
                 return InitializedDegree(creation, property) ?? whenUnset;
-            case IFieldReferenceOperation or IPropertyReferenceOperation when DegreeFlow.Holder(options) is { } holder:
+            case IFieldReferenceOperation or IPropertyReferenceOperation when Flow.Holder(options) is { } holder:
                 return Flow.OptionsDegree(holder, property, whenUnset, this);
             case ILocalReferenceOperation { Local: var local } when locals is not null && !locals.IsReassigned(local):
                 if (locals.InitialValue(local)?.WalkDownConversion() is not IObjectCreationOperation initial)

@@ -53,13 +53,23 @@ public sealed class HiddenNestedParallelismAnalyzer : DiagnosticAnalyzer
                     return;
                 }
 
-                var reached = graph.Resolve(function =>
+                string? External(ISymbol function) =>
                     IsMarked(function) ? "[RunsParallelWork]"
                     : listedAtStart.Contains(function) ? "(" + ParallelApisOption + ")"
-                    : null);
+                    : null;
+                var reached = graph.Resolve(External);
+                Dictionary<ISymbol, (ISymbol? Next, string Construct)>? byDefault = null;
                 foreach (var site in sites)
                 {
-                    if (graph.Target(site.Callee) is { } target && reached.ContainsKey(target) && Chain(target, reached, site.Function) is { } chain)
+                    if ((site.IsExact ? site.Callee : graph.Target(site.Callee)) is not { } target)
+                    {
+                        continue;
+                    }
+
+                    var chains = reached.ContainsKey(target) ? reached
+                        : site.RunsDefaults ? byDefault ??= graph.Resolve(External, withDefaults: true)
+                        : null;
+                    if (chains is not null && chains.ContainsKey(target) && Chain(target, chains, site.Function) is { } chain)
                     {
                         end.Report(Diagnostic.Create(Rules.HiddenNestedParallelism, site.Location, new[] { site.OuterLocation }, chain, site.Outer));
                     }
@@ -94,10 +104,12 @@ public sealed class HiddenNestedParallelismAnalyzer : DiagnosticAnalyzer
 
     private sealed class CallSite
     {
-        public CallSite(Location location, ISymbol callee, ISymbol function, string outer, Location outerLocation)
+        public CallSite(Location location, ISymbol callee, ISymbol function, string outer, Location outerLocation, bool isExact = false, bool runsDefaults = false)
         {
             Location = location;
             Callee = callee;
+            IsExact = isExact;
+            RunsDefaults = runsDefaults;
             Function = function;
             Outer = outer;
             OuterLocation = outerLocation;
@@ -105,6 +117,16 @@ public sealed class HiddenNestedParallelismAnalyzer : DiagnosticAnalyzer
 
         public Location Location { get; }
         public ISymbol Callee { get; }
+
+        /// <summary>The callee is the method that runs: the receiver's exact type is known.</summary>
+        public bool IsExact { get; }
+
+        /// <summary>
+        /// The callee runs with the options its type gives by default: its object was just created and left alone, or
+        /// it is this object, whose options (unbounded by default) already run the outer level. Only then does parallel
+        /// work that is unbounded by default count.
+        /// </summary>
+        public bool RunsDefaults { get; }
         public ISymbol Function { get; }
         public string Outer { get; }
         public Location OuterLocation { get; }
@@ -139,7 +161,7 @@ public sealed class HiddenNestedParallelismAnalyzer : DiagnosticAnalyzer
                     var reference = (IMethodReferenceOperation)operation;
                     Call(function, body, reference, reference.Method);
                     if (body is null && constructs.Recognize(owner) is { } construct && !IsProtected(construct) &&
-                        constructs.DegreeOf(construct, walker.Locals).IsParallel())
+                        constructs.DegreeOf(construct, walker.Locals).Nests())
                     {
                         // A method group run as the parallel body itself.
                         sites.Add(new CallSite(reference.Syntax.GetLocation(), reference.Method.OriginalDefinition, function, construct.Name, construct.Location));
@@ -179,9 +201,9 @@ public sealed class HiddenNestedParallelismAnalyzer : DiagnosticAnalyzer
                     break;
             }
 
-            if (constructs.Recognize(operation) is { } found && constructs.DegreeOf(found, walker.Locals).IsParallel())
+            if (constructs.Recognize(operation) is { } found && constructs.DegreeOf(found, walker.Locals) is var degree && degree.Nests())
             {
-                graph.AddConstruct(function, found.Name);
+                graph.AddConstruct(function, found.Name, byDefault: !degree.IsParallel());
             }
         }
 
@@ -205,13 +227,22 @@ public sealed class HiddenNestedParallelismAnalyzer : DiagnosticAnalyzer
         private void Call(ISymbol function, ParallelBody? body, IOperation site, IMethodSymbol callee)
         {
             // Calls into other assemblies lead nowhere in the graph unless marked or listed: most calls, not kept.
-            var target = callee.OriginalDefinition;
+            ISymbol target = callee.OriginalDefinition;
+            var isExact = false;
+            var creation = body is not null && site is IInvocationOperation { Instance: { } instance } ? ExactReceivers.CreationOf(instance, walker.Locals) : null;
+            if (creation is { Type: { } type } && Implementations.CanBeOverridden(callee) && Implementations.ExactTarget(callee, type) is { } exact)
+            {
+                // A virtual call on an object just created: the method that runs is known.
+                target = exact;
+                isExact = true;
+            }
+
             if (!IsInSource(target) && !external(target))
             {
                 return;
             }
 
-            graph.AddCall(function, target);
+            graph.AddCall(function, target, isExact);
             if (body is null || IsProtected(body.Construct))
             {
                 return;
@@ -224,7 +255,10 @@ public sealed class HiddenNestedParallelismAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            sites.Add(new CallSite(ParallelConstruct.GetLocation(site), target, function, body.Construct.Name, body.Construct.Location));
+            var receiver = (site as IInvocationOperation)?.Instance ?? (site as IPropertyReferenceOperation)?.Instance;
+            var runsDefaults = creation is not null ? ExactReceivers.HasDefaultOptions(creation, ((IInvocationOperation)site).Instance!, walker.Locals)
+                : receiver is null or IInstanceReferenceOperation && constructs.DegreeOf(body.Construct, walker.Locals) == Degree.UnboundedByDefault;
+            sites.Add(new CallSite(ParallelConstruct.GetLocation(site), target, function, body.Construct.Name, body.Construct.Location, isExact, runsDefaults));
         }
     }
 }

@@ -145,14 +145,14 @@ public sealed class NestedParallelConstructAnalyzer : DiagnosticAnalyzer
                 return (outer, $"the same options ({shared.Name}) bound both levels, so the nest runs d × d bodies at once");
             }
 
-            if (!Counts(outerDegree))
+            if (!outerDegree.Nests())
             {
                 // A sequential construct's body is like a loop body: keep looking outwards (an unknown level may
                 // still share its options with one further out).
                 continue;
             }
 
-            if (!Counts(innerDegree))
+            if (!innerDegree.Nests())
             {
                 continue;
             }
@@ -172,7 +172,4 @@ public sealed class NestedParallelConstructAnalyzer : DiagnosticAnalyzer
 
         return null;
     }
-
-    // Parallel, or options left unbounded for their users to set: the code as written multiplies the levels.
-    private static bool Counts(Degree degree) => degree.IsParallel() || degree == Degree.UnboundedByDefault;
 }

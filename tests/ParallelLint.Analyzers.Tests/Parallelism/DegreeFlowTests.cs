@@ -29,7 +29,11 @@ public class DegreeFlowTests
     [InlineData("public ParallelOptions o { get; set; } = new ParallelOptions();", "UnboundedByDefault")]
     [InlineData("public ParallelOptions o { get; set; } = new ParallelOptions { MaxDegreeOfParallelism = 2 };", "Unknown")]
     [InlineData("public ParallelOptions o { get; set; }", "Unknown")]
-    [InlineData("ParallelOptions backing = new(); public ParallelOptions o { get => backing; set => backing = value; }", "Unknown")]
+    [InlineData("ParallelOptions backing = new(); public ParallelOptions o { get => backing; set => backing = value; }", "UnboundedByDefault")]
+    [InlineData("ParallelOptions backing; C() { backing = new(); } public ParallelOptions o { get { return backing; } set { backing = value; } }", "UnboundedByDefault")]
+    [InlineData("ParallelOptions backing = new(); public ParallelOptions o => backing;", "UnboundedByDefault")]
+    [InlineData("ParallelOptions backing = new(); public ParallelOptions o { get => backing; set { backing = value; Log(); } } void Log() { }", "Unknown")]
+    [InlineData("ParallelOptions backing = new(); public ParallelOptions o { get => backing; set => backing = value; } void Reset() => backing = new() { MaxDegreeOfParallelism = 1 };", "Unknown")]
     public void Options_in_a_field_or_property(string members, string expected)
     {
         var (constructs, loops) = Loops(members, "Parallel.For(0, n, o, i => { });");

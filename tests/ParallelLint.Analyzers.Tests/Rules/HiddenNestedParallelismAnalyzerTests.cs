@@ -189,6 +189,51 @@ public class HiddenNestedParallelismAnalyzerTests
         });
         """));
 
+    private const string Learners = """
+        class KMeans : ParallelLearningBase
+        {
+            public virtual void Learn(double[] x) => Parallel.For(0, x.Length, ParallelOptions, i => { });
+        }
+
+        class MiniBatchKMeans : KMeans
+        {
+            public override void Learn(double[] x) { }
+        }
+        """;
+
+    [Theory]
+    [InlineData("models[i] = new KMeans(); models[i].{|#0:Learn|}(x);")]
+    [InlineData("var model = new KMeans(); model.{|#0:Learn|}(x);")]
+    [InlineData("new KMeans().{|#0:Learn|}(x);")]
+    public Task A_virtual_call_on_an_object_just_created_runs_its_type_s_method(string body) => VerifyPL1002.Analyzer(
+        Mixture(body, outer: "{|#1:Parallel.For|}"),
+        expected: VerifyPL1002.Diagnostic("PL1002").WithLocation(0).WithLocation(1).WithArguments("Learn → Parallel.For", "Parallel.For"));
+
+    [Theory]
+    [InlineData("models[i] = new MiniBatchKMeans(); models[i].Learn(x);")]
+    [InlineData("var model = new MiniBatchKMeans(); model.Learn(x);")]
+    [InlineData("models[i] = new KMeans(); models[i] = Pick(); models[i].Learn(x);")]
+    [InlineData("models[i] = new KMeans(); i++; models[i].Learn(x);")]
+    [InlineData("var model = new KMeans(); model = Pick(); model.Learn(x);")]
+    [InlineData("Pick().Learn(x);")]
+    public Task A_virtual_call_whose_object_may_be_another_type_is_not_followed(string body) => VerifyPL1002.Analyzer(Mixture(body));
+
+    /// <summary>A Gaussian mixture whose parallel loop over initializations runs <paramref name="body"/> (Accord.NET's shape).</summary>
+    private static string Mixture(string body, string outer = "Parallel.For") =>
+        TestSources.Usings + TestSources.ParallelLearningBase + Learners + $$"""
+
+        class GaussianMixture : ParallelLearningBase
+        {
+            static KMeans Pick() => new MiniBatchKMeans();
+
+            void Initialize(double[] x, int n)
+            {
+                var models = new KMeans[n];
+                {{outer}}(0, n, ParallelOptions, i => { {{body}} });
+            }
+        }
+        """;
+
     private static string Code(string members, string types = "") => TestSources.Usings + $$"""
         partial class C
         {

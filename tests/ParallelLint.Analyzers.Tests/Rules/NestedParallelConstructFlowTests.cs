@@ -49,18 +49,7 @@ public class NestedParallelConstructFlowTests
         """);
 
     [Fact]
-    public Task The_same_options_through_a_base_class_property_over_a_field() => VerifyPL1001.Analyzer(TestSources.Usings + """
-        class ParallelLearningBase
-        {
-            private ParallelOptions parallelOptions = new ParallelOptions();
-
-            public ParallelOptions ParallelOptions
-            {
-                get { return parallelOptions; }
-                set { parallelOptions = value; }
-            }
-        }
-
+    public Task The_same_options_through_a_base_class_property_over_a_field() => VerifyPL1001.Analyzer(TestSources.Usings + TestSources.ParallelLearningBase + """
         class QuasiNewton : ParallelLearningBase
         {
             void Gradient(int n)

@@ -25,4 +25,18 @@ internal static class TestSources
         global using System.Threading;
         global using System.Threading.Tasks;
         """;
+
+    /// <summary>Accord.NET's shape: options in a base-class property over a field, left at <c>new ParallelOptions()</c> for users to set.</summary>
+    public const string ParallelLearningBase = """
+    class ParallelLearningBase
+    {
+        private ParallelOptions parallelOptions = new ParallelOptions();
+
+        public ParallelOptions ParallelOptions
+        {
+            get { return parallelOptions; }
+            set { parallelOptions = value; }
+        }
+    }
+    """;
 }
