@@ -231,10 +231,12 @@ public abstract class JobExecutor : IAsyncDisposable
     private Task<IReadOnlyList<JobResult>> Track(Func<Task<IReadOnlyList<JobResult>>> start)
     {
         Enter();
+        JobTelemetry.Watch(this);
+        var span = JobTelemetry.StartRun(BackendName);
         Task<IReadOnlyList<JobResult>> run;
         try
         {
-            run = start();
+            run = JobTelemetry.InRun(span, start);
         }
         catch (Exception e)
         {
@@ -242,7 +244,15 @@ public abstract class JobExecutor : IAsyncDisposable
         }
 
         // Left once the returned task has ended: DisposeAsync then returns only after every run's call did.
-        run.ContinueWith(_ => Leave(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        run.ContinueWith(
+            ended =>
+            {
+                JobTelemetry.EndRun(span, ended);
+                Leave();
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
         return run;
     }
 
@@ -298,7 +308,7 @@ public abstract class JobExecutor : IAsyncDisposable
         var open = results.Where(result => !IsFinal(result.State)).ToList();
         foreach (var result in open)
         {
-            JobMetrics.Move(BackendName, null, JobState.Queued);
+            JobTelemetry.Move(BackendName, result, null, JobState.Queued);
             result.Registry = registry;
             result.OnEnded = ended;
         }
@@ -395,6 +405,16 @@ public abstract class JobExecutor : IAsyncDisposable
         }
     }
 
+    /// <summary>The backend and its slots now, for the slot gauges; no slots once disposed.</summary>
+    internal (string Backend, int? Total, int? Used) SlotsNow()
+    {
+        lock (gate)
+        {
+            var (total, used) = isDisposed ? (null, null) : Slots();
+            return (BackendName, total, used);
+        }
+    }
+
     /// <summary>
     /// Writes data that every job needs once, into a directory only the current user may read, and returns the
     /// file's path to hand to each job (instead of sending the data to every job).
@@ -488,7 +508,7 @@ public abstract class JobExecutor : IAsyncDisposable
             result.Registry?.Ended(result.Index, result);
         }
 
-        JobMetrics.Move(BackendName, from, state);
+        JobTelemetry.Move(BackendName, result, from, state);
         Report();
         if (IsFinal(state))
         {
