@@ -135,6 +135,7 @@ internal sealed class LocalJobExecutor : JobExecutor
         result.Attempts = attempt;
         result.Host = Environment.MachineName;
         result.ExitCode = null;
+        result.CpuTime = null;
         if (isWrapped)
         {
             // Before the start: a process that dies between the start and its record leaves a job the wrapper names by its pid file.
@@ -207,6 +208,10 @@ internal sealed class LocalJobExecutor : JobExecutor
         process.WaitForExit();
         children.Remove(process);
         result.ExitCode = process.ExitCode;
+        if (isWrapped)
+        {
+            result.CpuTime = RunMarkers.TimesCpu(RunMarkers.CpuPath(ExitPath(result)));
+        }
         if (cancellationToken.IsCancellationRequested)
         {
             return (JobState.Cancelled, CancelledBecause);
@@ -290,6 +295,7 @@ internal sealed class LocalJobExecutor : JobExecutor
 
         result.ExitCode = code;
         result.Ended = File.GetLastWriteTime(ExitPath(result));
+        result.CpuTime = RunMarkers.TimesCpu(RunMarkers.CpuPath(ExitPath(result)));
         return code == 0 ? (JobState.Succeeded, null) : (JobState.Failed, JobResult.DescribeExit(code));
     }
 
@@ -461,8 +467,10 @@ internal sealed class LocalJobExecutor : JobExecutor
     /// Notes its pid in the fourth argument, runs the job (the arguments after the first four) with its output in the
     /// first two files, then writes its exit code to the third: it needs nothing of this process, so it reports even
     /// when this process dies. The shell parses only this fixed script, never an argument; the job's exit code is the shell's.
+    /// Before the exit code, <c>times</c> goes to the <c>.cpu</c> file beside it: its second line is the CPU time of the
+    /// job and of every process it waited for (the shell's only child is the job).
     /// </summary>
-    private const string Wrapper = "echo $$ > \"$4\"; exec < /dev/null > \"$1\" 2> \"$2\"; x=$3; shift 4; \"$@\"; c=$?; echo \"$c\" > \"$x\"; exit \"$c\"";
+    private const string Wrapper = "echo $$ > \"$4\"; exec < /dev/null > \"$1\" 2> \"$2\"; x=$3; shift 4; \"$@\"; c=$?; times > \"${x%.exit}.cpu\"; echo \"$c\" > \"$x\"; exit \"$c\"";
 
     private static ProcessStartInfo WrappedStartInfo(Job job, JobResult result)
     {

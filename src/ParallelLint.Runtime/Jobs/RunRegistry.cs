@@ -186,11 +186,11 @@ internal sealed class RunRegistry : IDisposable
     }
 
     /// <summary>Records the scheduler's id of a submission and each of its jobs' share of the time it took to make.</summary>
-    public void Submitted(int number, string id, TimeSpan launchShare)
+    public void Submitted(int number, string id, TimeSpan? launchShare = null)
     {
         lock (gate)
         {
-            Append(durable: true, "id", Int(number), id, Ticks(launchShare));
+            Append(durable: true, "id", Int(number), id, Optional(launchShare?.Ticks));
             submissions[number].Id = id;
             submissions[number].LaunchShare = launchShare;
         }
@@ -211,7 +211,7 @@ internal sealed class RunRegistry : IDisposable
     public void Launching(int job, int attempt) => Started(job, attempt, 0, 0, isWrapped: true, launch: null);
 
     /// <summary>Records a local start: the process, on this host, and the time this process took to launch it.</summary>
-    public void Started(int job, int attempt, int pid, long startTicks, bool isWrapped, TimeSpan? launch)
+    public void Started(int job, int attempt, int pid, long startTicks, bool isWrapped, TimeSpan? launch = null)
     {
         lock (gate)
         {
@@ -466,8 +466,6 @@ internal sealed class RunRegistry : IDisposable
     }
 
     private static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
-
-    private static string Ticks(TimeSpan value) => value.Ticks.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>A duration in ticks at <paramref name="index"/>, null when missing (a journal of an older version) or unknown.</summary>
     private static TimeSpan? Duration(string?[] fields, int index) =>
