@@ -122,6 +122,10 @@ internal static class JobTelemetry
         else
         {
             Duration.Record(WallTime(result).TotalSeconds, backendTag, State(to));
+            if (result.CpuTime is { } cpuTime)
+            {
+                RecordUtilization(backend, result, cpuTime);
+            }
         }
 
         Trace(backend, result, from, to);
