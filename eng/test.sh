@@ -16,8 +16,12 @@ if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
       echo "eng/grid/$grid-up.sh failed: the $grid tests will fail under CI and be skipped elsewhere"
     fi
   done
+  # Prometheus for the scrape test, which starts a private server of its own.
+  if ! bash eng/prometheus/up.sh; then
+    echo "eng/prometheus/up.sh failed: the Prometheus scrape test will fail under CI and be skipped elsewhere"
+  fi
 else
-  echo "not root with apt-get: SGE and Slurm are not started, their tests are skipped"
+  echo "not root with apt-get: SGE, Slurm and Prometheus are not installed, their tests are skipped"
 fi
 
 if ! dotnet build ParallelLint.sln -c Debug -nologo -clp:NoSummary -v:quiet; then

@@ -436,18 +436,22 @@ public static class Executor
             }
 
             run.Started();
+            var measured = ExecutorTelemetry.Start(index);
             try
             {
                 await body(item, index, stop.Token).ConfigureAwait(false);
+                measured.End(ExecutorTelemetry.Succeeded);
                 run.Completed();
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
+                measured.End(ExecutorTelemetry.Cancelled);
                 run.Cancelled();
                 return;
             }
             catch (Exception failure)
             {
+                measured.End(ExecutorTelemetry.Failed, failure);
                 if (run.Failed(failure) == FailurePolicy.StopAtFirstFailure)
                 {
                     stop.Cancel();
@@ -500,7 +504,7 @@ public static class Executor
         public void Queue(long count)
         {
             queued = count;
-            ExecutorMetrics.Queued.Add(count);
+            ExecutorTelemetry.Queue(count);
         }
 
         public void Unqueue()
@@ -509,7 +513,7 @@ public static class Executor
             var left = Interlocked.Exchange(ref queued, 0);
             if (left > 0)
             {
-                ExecutorMetrics.Queued.Add(-left);
+                ExecutorTelemetry.Queue(-left);
             }
         }
 
@@ -518,31 +522,29 @@ public static class Executor
             Interlocked.Increment(ref started);
             if (Interlocked.Read(ref queued) > 0 && Interlocked.Decrement(ref queued) >= 0)
             {
-                ExecutorMetrics.Queued.Add(-1);
+                ExecutorTelemetry.Queue(-1);
             }
 
-            ExecutorMetrics.Running.Add(1);
+            ExecutorTelemetry.Run(1);
         }
 
         public void Completed()
         {
             Interlocked.Increment(ref completed);
-            ExecutorMetrics.Running.Add(-1);
-            ExecutorMetrics.Completed.Add(1);
+            ExecutorTelemetry.Run(-1);
             Report();
         }
 
         public void Cancelled()
         {
             Interlocked.Decrement(ref started);
-            ExecutorMetrics.Running.Add(-1);
+            ExecutorTelemetry.Run(-1);
         }
 
         public FailurePolicy Failed(Exception failure)
         {
             Interlocked.Increment(ref failed);
-            ExecutorMetrics.Running.Add(-1);
-            ExecutorMetrics.Failed.Add(1);
+            ExecutorTelemetry.Run(-1);
             lock (failures)
             {
                 failures.Add(failure);

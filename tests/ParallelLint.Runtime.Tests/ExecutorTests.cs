@@ -338,24 +338,26 @@ public class ExecutorTests
     }
 
     [Fact]
-    public async Task Metrics_count_queued_running_completed_and_failed_items()
+    public async Task Metrics_time_every_item_by_how_it_ended()
     {
-        var totals = new Dictionary<string, long>();
+        var ended = new Dictionary<string, long>();
         using var listener = new MeterListener
         {
             InstrumentPublished = (instrument, l) =>
             {
-                if (instrument.Meter.Name == ExecutorMetrics.MeterName)
+                if (instrument.Meter.Name == Telemetry.Name && instrument.Name == "parallellint.executor.item.duration")
                 {
                     l.EnableMeasurementEvents(instrument);
                 }
             },
         };
-        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) =>
+        listener.SetMeasurementEventCallback<double>((_, seconds, tags, _) =>
         {
-            lock (totals)
+            Assert.True(seconds >= 0);
+            var state = (string)tags.ToArray().Single(tag => tag.Key == "parallellint.executor.item.state").Value!;
+            lock (ended)
             {
-                totals[instrument.Name] = totals.GetValueOrDefault(instrument.Name) + value;
+                ended[state] = ended.GetValueOrDefault(state) + 1;
             }
         });
         listener.Start();
@@ -364,8 +366,8 @@ public class ExecutorTests
         await Executor.ForEachAsync(Enumerable.Range(0, 5000).ToArray(), new ExecutorOptions { MaxDegreeOfParallelism = 2, FailurePolicy = FailurePolicy.RunAllThenThrow }, (i, _) => i % 1000 == 0 ? throw new Exception() : default(ValueTask)).ContinueWith(_ => { });
         listener.Dispose();
 
-        Assert.True(totals["parallellint.executor.items.completed"] >= 4995);
-        Assert.True(totals["parallellint.executor.items.failed"] >= 5);
+        Assert.True(ended["succeeded"] >= 4995);
+        Assert.True(ended["failed"] >= 5);
     }
 
     [Fact]

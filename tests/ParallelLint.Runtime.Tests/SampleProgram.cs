@@ -5,14 +5,14 @@ namespace ParallelLint.Runtime.Tests;
 /// <summary>The programs under samples/, built with this test project, run as real processes.</summary>
 internal static class SampleProgram
 {
-    /// <summary>The built dll of samples/<paramref name="name"/>, in this test run's configuration.</summary>
-    public static string Path(string name)
+    /// <summary>The built dll of samples/<paramref name="name"/> (or of <paramref name="folder"/>/), in this test run's configuration.</summary>
+    public static string Path(string name, string folder = "samples")
     {
         // tests/ParallelLint.Runtime.Tests/bin/<Configuration>/net10.0 -> samples/<name>/bin/<Configuration>/net10.0
         var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(System.IO.Path.DirectorySeparatorChar));
         var configuration = output.Parent!.Name;
         var root = output.Parent.Parent!.Parent!.Parent!.Parent!.FullName;
-        var program = System.IO.Path.Combine(root, "samples", name, "bin", configuration, output.Name, name + ".dll");
+        var program = System.IO.Path.Combine(root, folder, name, "bin", configuration, output.Name, name + ".dll");
         Assert.True(File.Exists(program), $"{program} was not built");
         return program;
     }

@@ -231,10 +231,12 @@ public abstract class JobExecutor : IAsyncDisposable
     private Task<IReadOnlyList<JobResult>> Track(Func<Task<IReadOnlyList<JobResult>>> start)
     {
         Enter();
+        JobTelemetry.Watch(this);
+        var span = JobTelemetry.StartRun(BackendName);
         Task<IReadOnlyList<JobResult>> run;
         try
         {
-            run = start();
+            run = JobTelemetry.InRun(span, start);
         }
         catch (Exception e)
         {
@@ -242,7 +244,15 @@ public abstract class JobExecutor : IAsyncDisposable
         }
 
         // Left once the returned task has ended: DisposeAsync then returns only after every run's call did.
-        run.ContinueWith(_ => Leave(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        run.ContinueWith(
+            ended =>
+            {
+                JobTelemetry.EndRun(span, ended);
+                Leave();
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
         return run;
     }
 
@@ -272,6 +282,7 @@ public abstract class JobExecutor : IAsyncDisposable
             WorkDirectory(),
             FormattableString.Invariant($"run-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Interlocked.Increment(ref runs)}-{Guid.NewGuid().ToString("N").Substring(0, 8)}"));
         using var registry = RunRegistry.Open(directory, BackendName, jobs, isNamed: runDirectory is not null);
+        registry.Watching(Slots().Total);
         if (jobs is null)
         {
             await RefuseWhatCannotFitAsync(registry.Jobs.ToList(), cancellationToken).ConfigureAwait(false);
@@ -298,7 +309,7 @@ public abstract class JobExecutor : IAsyncDisposable
         var open = results.Where(result => !IsFinal(result.State)).ToList();
         foreach (var result in open)
         {
-            JobMetrics.Move(BackendName, null, JobState.Queued);
+            JobTelemetry.Move(BackendName, result, null, JobState.Queued);
             result.Registry = registry;
             result.OnEnded = ended;
         }
@@ -395,6 +406,16 @@ public abstract class JobExecutor : IAsyncDisposable
         }
     }
 
+    /// <summary>The backend and its slots now, for the slot gauges; no slots once disposed.</summary>
+    internal (string Backend, int? Total, int? Used) SlotsNow()
+    {
+        lock (gate)
+        {
+            var (total, used) = isDisposed ? (null, null) : Slots();
+            return (BackendName, total, used);
+        }
+    }
+
     /// <summary>
     /// Writes data that every job needs once, into a directory only the current user may read, and returns the
     /// file's path to hand to each job (instead of sending the data to every job).
@@ -488,7 +509,7 @@ public abstract class JobExecutor : IAsyncDisposable
             result.Registry?.Ended(result.Index, result);
         }
 
-        JobMetrics.Move(BackendName, from, state);
+        JobTelemetry.Move(BackendName, result, from, state);
         Report();
         if (IsFinal(state))
         {
@@ -501,7 +522,7 @@ public abstract class JobExecutor : IAsyncDisposable
     /// <summary>A cancelled job's detail: its run's token, or the executor's disposal.</summary>
     private protected string CancelledBecause => disposal.IsCancellationRequested ? "the executor was disposed" : "the run was cancelled";
 
-    private protected static string FileStem(int index, Job job)
+    internal static string FileStem(int index, Job job)
     {
         var name = new string(job.DisplayName.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').ToArray());
         return index.ToString("D4", CultureInfo.InvariantCulture) + "-" + (name.Length > 40 ? name.Substring(0, 40) : name);

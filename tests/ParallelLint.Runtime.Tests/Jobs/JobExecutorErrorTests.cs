@@ -82,21 +82,22 @@ public sealed class JobExecutorErrorTests : IDisposable
     public async Task Progress_status_and_metrics_follow_every_job()
     {
         var snapshots = new List<JobStatus>();
-        var measured = new Dictionary<string, long>();
+        var ended = new Dictionary<string, long>();
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == "ParallelLint.Runtime" && instrument.Name.StartsWith("parallellint.jobs.", StringComparison.Ordinal))
+            if (instrument.Meter.Name == "ParallelLint.Runtime" && instrument.Name == "parallellint.job.duration")
             {
                 l.EnableMeasurementEvents(instrument);
             }
         };
-        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        listener.SetMeasurementEventCallback<double>((_, _, tags, _) =>
         {
             // Other tests run jobs at the same time on the same meter: the assertions below are lower bounds.
-            lock (measured)
+            var state = (string)tags.ToArray().Single(tag => tag.Key == "parallellint.job.state").Value!;
+            lock (ended)
             {
-                measured[instrument.Name] = measured.GetValueOrDefault(instrument.Name) + value;
+                ended[state] = ended.GetValueOrDefault(state) + 1;
             }
         });
         listener.Start();
@@ -111,10 +112,10 @@ public sealed class JobExecutorErrorTests : IDisposable
         Assert.Matches(@"^local: slots 0/\d+ used; jobs 0 queued, 0 running, 1 done, 1 failed", status.ToString());
         Assert.Contains(snapshots, s => s.Running == 1 && s.Queued == 1);
         Assert.Equal(2, snapshots.First().Queued);
-        lock (measured)
+        lock (ended)
         {
-            Assert.True(measured.GetValueOrDefault("parallellint.jobs.completed") >= 1);
-            Assert.True(measured.GetValueOrDefault("parallellint.jobs.failed") >= 1);
+            Assert.True(ended.GetValueOrDefault("succeeded") >= 1);
+            Assert.True(ended.GetValueOrDefault("failed") >= 1);
         }
     }
 
