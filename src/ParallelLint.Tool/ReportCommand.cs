@@ -46,6 +46,7 @@ internal sealed class ReportCommand : Command<ReportCommand.Settings>
         }
 
         var figure = new Multiplot();
+        figure.RemovePlot(figure.GetPlots()[0]); // a new multiplot holds an empty plot
         foreach (var plot in plots)
         {
             figure.AddPlot(plot);

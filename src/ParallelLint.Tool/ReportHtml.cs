@@ -16,7 +16,7 @@ internal static class ReportHtml
             .Append("body{font-family:sans-serif;margin:2em;max-width:1000px}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}")
             .Append("td:first-child,th:first-child{text-align:left}.unknown{color:#888}</style></head><body>\n")
             .Append(CultureInfo.InvariantCulture, $"<h1>Run {Encode(Path.GetFullPath(runDirectory))}</h1>\n")
-            .Append(CultureInfo.InvariantCulture, $"<p id=\"summary\">{Encode(StatusView.Summary(status).Replace("[bold]", "", StringComparison.Ordinal))}; wall time {Jobs.Format(figures.Wall)}</p>\n");
+            .Append(CultureInfo.InvariantCulture, $"<p id=\"summary\">{Encode(Spectre.Console.Markup.Remove(StatusView.Summary(status)))}; wall time {Jobs.Format(figures.Wall)}</p>\n");
         if (status.Ended < status.Jobs.Count)
         {
             html.Append("<p><strong>The run has not finished:</strong> running jobs are drawn to the time of this report.</p>\n");
