@@ -3,23 +3,20 @@ using System.Diagnostics;
 namespace ParallelLint.Tool.Tests;
 
 /// <summary>The tool as users get it: packed into a feed, installed with <c>dotnet tool install</c>, run as <c>parallellint</c>.</summary>
-public sealed class PackTests : IDisposable
+public sealed class PackTests() : ScratchTests("pack")
 {
-    private readonly string scratch = Directory.CreateTempSubdirectory("parallellint-tool-pack-").FullName;
-
-    public void Dispose() => Directory.Delete(scratch, recursive: true);
 
     [Fact]
     public void The_packed_tool_installs_and_prints_the_core_report()
     {
-        var feed = Path.Combine(scratch, "feed");
-        var tools = Path.Combine(scratch, "tools");
+        var feed = Path.Combine(Scratch, "feed");
+        var tools = Path.Combine(Scratch, "tools");
         var (packCode, pack) = DotNet(ToolProgram.RepositoryRoot, "pack", "src/ParallelLint.Tool", "-c", "Release", "-o", feed);
         Assert.True(packCode == 0, pack);
         Assert.Single(Directory.GetFiles(feed, "ParallelLint.Tool.*.nupkg"));
 
         // The tool's dependencies come from the packages this machine restored for the repository: no network.
-        var (installCode, install) = DotNet(scratch, "tool", "install", "--tool-path", tools, "--add-source", feed, "ParallelLint.Tool");
+        var (installCode, install) = DotNet(Scratch, "tool", "install", "--tool-path", tools, "--add-source", feed, "ParallelLint.Tool");
         Assert.True(installCode == 0, install);
 
         using var process = Process.Start(new ProcessStartInfo(Path.Combine(tools, "parallellint"), "cores") { RedirectStandardOutput = true })!;

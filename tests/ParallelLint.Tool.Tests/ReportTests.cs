@@ -3,20 +3,17 @@ using ParallelLint.Runtime.Jobs;
 namespace ParallelLint.Tool.Tests;
 
 /// <summary><c>parallellint report</c> on real finished runs: the HTML's plots, rows and launch figures, and the timeline's lanes.</summary>
-public sealed class ReportTests : IDisposable
+public sealed class ReportTests() : ScratchTests("report")
 {
-    private readonly string scratch = Directory.CreateTempSubdirectory("parallellint-tool-report-").FullName;
-
-    public void Dispose() => Directory.Delete(scratch, recursive: true);
 
     [SkippableTheory]
     [MemberData(nameof(Runs.Backends), MemberType = typeof(Runs))]
     public async Task The_report_of_a_finished_run_has_its_plots_jobs_and_launch_time(string backend)
     {
-        await using var run = Runs.Start(backend, scratch, count: 4, seconds: 1);
+        await using var run = Runs.Start(backend, Scratch, count: 4, seconds: 1);
         var results = await run.Run;
-        var html = Path.Combine(scratch, "report.html");
-        var png = Path.Combine(scratch, "report.png");
+        var html = Path.Combine(Scratch, "report.html");
+        var png = Path.Combine(Scratch, "report.png");
 
         var (code, output) = ToolProgram.Run("report", run.Directory, "-o", html, "--png", png);
 
@@ -43,7 +40,7 @@ public sealed class ReportTests : IDisposable
     [Fact]
     public async Task Jobs_that_overlapped_never_share_a_lane_and_lanes_do_not_exceed_the_slots()
     {
-        await using var run = Runs.Start("local", scratch, count: 6, seconds: 0.5);
+        await using var run = Runs.Start("local", Scratch, count: 6, seconds: 0.5);
         await run.Run;
         var status = JobStatus.Read(run.Directory);
 

@@ -3,17 +3,14 @@ using ParallelLint.Runtime.Jobs;
 namespace ParallelLint.Tool.Tests;
 
 /// <summary><c>parallellint status</c> on real runs, from another process than the one running them, and on directories that hold none.</summary>
-public sealed class StatusTests : IDisposable
+public sealed class StatusTests() : ScratchTests("status")
 {
-    private readonly string scratch = Directory.CreateTempSubdirectory("parallellint-tool-status-").FullName;
-
-    public void Dispose() => Directory.Delete(scratch, recursive: true);
 
     [SkippableTheory]
     [MemberData(nameof(Runs.Backends), MemberType = typeof(Runs))]
     public async Task Status_shows_the_running_run_and_then_every_job_done(string backend)
     {
-        await using var run = Runs.Start(backend, scratch, count: 4, seconds: 3);
+        await using var run = Runs.Start(backend, Scratch, count: 4, seconds: 3);
         await Runs.WaitFor(() => run.Status().Running > 0, TimeSpan.FromMinutes(2), () => $"no job started: {run.Status()}");
 
         var (code, output) = ToolProgram.Run("status", run.Directory);
@@ -36,11 +33,11 @@ public sealed class StatusTests : IDisposable
     [Fact]
     public void A_directory_without_a_run_is_refused_with_the_reason()
     {
-        var (code, output) = ToolProgram.Run("status", scratch);
+        var (code, output) = ToolProgram.Run("status", Scratch);
         Assert.NotEqual(0, code);
         Assert.Contains("holds no ParallelLint run (no 'jobs' file)", output, StringComparison.Ordinal);
 
-        var (missingCode, missing) = ToolProgram.Run("report", Path.Combine(scratch, "nothing-here"));
+        var (missingCode, missing) = ToolProgram.Run("report", Path.Combine(Scratch, "nothing-here"));
         Assert.NotEqual(0, missingCode);
         Assert.Contains("does not exist", missing, StringComparison.Ordinal);
     }
@@ -48,9 +45,9 @@ public sealed class StatusTests : IDisposable
     [Fact]
     public void Watch_without_a_terminal_says_to_use_status()
     {
-        Directory.CreateDirectory(Path.Combine(scratch, "run"));
-        File.WriteAllText(Path.Combine(scratch, "run", "jobs"), "");
-        var (code, output) = ToolProgram.Run("watch", Path.Combine(scratch, "run"));
+        Directory.CreateDirectory(Path.Combine(Scratch, "run"));
+        File.WriteAllText(Path.Combine(Scratch, "run", "jobs"), "");
+        var (code, output) = ToolProgram.Run("watch", Path.Combine(Scratch, "run"));
         Assert.Equal(2, code);
         Assert.Contains("needs a terminal", output, StringComparison.Ordinal);
     }

@@ -8,23 +8,22 @@ namespace ParallelLint.Tool.Tests;
 /// <c>parallellint watch</c> as a person sees it: the real tool in a detached tmux session of a fixed size, its screen
 /// read with <c>tmux capture-pane</c> while a run goes on in this process.
 /// </summary>
-public sealed partial class WatchTests : IDisposable
+public sealed partial class WatchTests() : ScratchTests("watch")
 {
-    private readonly string scratch = Directory.CreateTempSubdirectory("parallellint-tool-watch-").FullName;
 
     // A server of its own, so the test never touches anyone's tmux sessions.
     private readonly string socket = "parallellint-test-" + Guid.NewGuid().ToString("N")[..8];
 
-    public void Dispose()
+    public override void Dispose()
     {
         Tmux("kill-server");
-        Directory.Delete(scratch, recursive: true);
+        base.Dispose();
     }
 
     [Fact]
     public async Task Watch_redraws_the_counts_in_place_until_every_job_is_done()
     {
-        await using var run = Runs.Start("local", scratch, count: 6, seconds: 2);
+        await using var run = Runs.Start("local", Scratch, count: 6, seconds: 2);
         await Runs.WaitFor(() => File.Exists(Path.Combine(run.Directory, "jobs")), TimeSpan.FromSeconds(30), () => "the run has no registry");
         Assert.Equal(0, Tmux("new-session", "-d", "-x", "100", "-y", "30", "-s", "watch",
             $"dotnet '{ToolProgram.Path}' watch '{run.Directory}' --interval 0.2; echo \"watch exited $?\"; sleep 600").ExitCode);
