@@ -47,7 +47,7 @@ internal sealed class GridJobExecutor : JobExecutor
                 else if (record.Id is { } id)
                 {
                     // Submitted by a process that died: watched again from where it is (its markers tell).
-                    Track(result, Submission(registry, record, launcher), id, IndexOf(record, result) + 1, record.Attempt, tasks, submitted);
+                    Track(result, Submission(registry, record, launcher), id, IndexOf(record, result) + 1, record.Attempt, record.LaunchShare, tasks, submitted);
                     lock (submitted)
                     {
                         submitted.Ids.Add(id);
@@ -68,12 +68,14 @@ internal sealed class GridJobExecutor : JobExecutor
                 // The process died while the scheduler took the array: it may have been queued. Submitted again from the
                 // same folder, each task runs once all the same, because the launcher claims its task before it runs it.
                 var submission = Submission(registry, pair.Key, launcher);
+                var submitting = System.Diagnostics.Stopwatch.StartNew();
                 var id = await SubmitWithRetriesAsync(submission, submitted, cancellationToken).ConfigureAwait(false);
-                registry.Submitted(pair.Key.Number, id);
+                var share = TimeSpan.FromTicks(submitting.Elapsed.Ticks / pair.Key.Jobs.Count);
+                registry.Submitted(pair.Key.Number, id, share);
                 doubled[submission.Directory] = id;
                 foreach (var result in pair.Value)
                 {
-                    Track(result, submission, id, IndexOf(pair.Key, result) + 1, pair.Key.Attempt, tasks, submitted);
+                    Track(result, submission, id, IndexOf(pair.Key, result) + 1, pair.Key.Attempt, share, tasks, submitted);
                 }
             }
 
@@ -142,10 +144,13 @@ internal sealed class GridJobExecutor : JobExecutor
         return new GridSubmission(Path.Combine(registry.Directory, record.Folder), launcher, record.Jobs.Count, job, record.Attempt, Options);
     }
 
-    private void Track(JobResult result, GridSubmission submission, string id, int number, int attempt, List<GridTask> tasks, Submitted submitted)
+    private void Track(JobResult result, GridSubmission submission, string id, int number, int attempt, TimeSpan? launch, List<GridTask> tasks, Submitted submitted)
     {
         var task = new GridTask(result, submission, id, number, attempt);
         result.Attempts = attempt;
+        result.LaunchDuration = launch;
+        result.CpuTime = null;
+        result.PeakMemoryBytes = null;
         result.Id = scheduler.TaskId(id, number);
         result.StandardOutputPath = task.File("out");
         result.StandardErrorPath = task.File("err");
@@ -194,6 +199,9 @@ internal sealed class GridJobExecutor : JobExecutor
             var members = group.ToList();
             var attempt = group.Key.Attempt;
             var number = registry.NextSubmission();
+
+            // The parent's work for these jobs: their task files and the submission call, shared out evenly.
+            var submitting = System.Diagnostics.Stopwatch.StartNew();
             var folder = PrivateFiles.CreateDirectory(Path.Combine(registry.Directory, "submission-" + number.ToString(CultureInfo.InvariantCulture)));
             for (var i = 0; i < members.Count; i++)
             {
@@ -204,10 +212,11 @@ internal sealed class GridJobExecutor : JobExecutor
             registry.Submitting(number, attempt, members.Select(member => member.Result.Index).ToList());
             var submission = new GridSubmission(folder, launcher, members.Count, members[0].Result.Job, attempt, Options);
             var id = await SubmitWithRetriesAsync(submission, submitted, cancellationToken).ConfigureAwait(false);
-            registry.Submitted(number, id);
+            var share = TimeSpan.FromTicks(submitting.Elapsed.Ticks / members.Count);
+            registry.Submitted(number, id, share);
             for (var i = 0; i < members.Count; i++)
             {
-                Track(members[i].Result, submission, id, i + 1, attempt, tasks, submitted);
+                Track(members[i].Result, submission, id, i + 1, attempt, share, tasks, submitted);
             }
         }
     }
@@ -287,7 +296,12 @@ internal sealed class GridJobExecutor : JobExecutor
                 try
                 {
                     active = await scheduler.ActiveAsync(cancellationToken).ConfigureAwait(false);
+                    var known = slots;
                     slots = await scheduler.SlotsAsync(cancellationToken).ConfigureAwait(false) ?? slots;
+                    if (slots?.Total != known?.Total)
+                    {
+                        registry.Watching(slots?.Total);
+                    }
                     unreachableSince = null;
                 }
                 catch (JobSchedulerException) when ((unreachableSince ??= DateTimeOffset.Now) + Options.Grid.SubmitRetryTime > DateTimeOffset.Now)
@@ -339,9 +353,9 @@ internal sealed class GridJobExecutor : JobExecutor
             foreach (var task in submission)
             {
                 var result = task.Result;
-                if (result.State == JobState.Queued && present.Contains(task.FileName("start")) && ReadMarker(task.File("start")) is { } start)
+                if (result.State == JobState.Queued && present.Contains(task.FileName("start")) && RunMarkers.Read(task.File("start")) is { } start)
                 {
-                    if (start.JobId is { Length: > 0 } runner && runner != task.JobId)
+                    if (start.Third is { Length: > 0 } runner && runner != task.JobId)
                     {
                         // Another array of the same folder claimed the task first: that one's state is the task's.
                         task.JobId = runner;
@@ -354,10 +368,11 @@ internal sealed class GridJobExecutor : JobExecutor
                     changed = true;
                 }
 
-                if (present.Contains(task.FileName("exit")) && ReadMarker(task.File("exit")) is { } exit && ParseCode(exit.First) is { } code)
+                if (present.Contains(task.FileName("exit")) && RunMarkers.Read(task.File("exit")) is { } exit && RunMarkers.ParseCode(exit.First) is { } code)
                 {
                     result.Ended = exit.Time;
-                    Finish(task, Outcome(result, code), code);
+                    result.CpuTime = RunMarkers.MarkerCpu(exit.Third);
+                    Finish(task, RunMarkers.GridOutcome(result, code), code);
                     changed = true;
                 }
             }
@@ -437,18 +452,6 @@ internal sealed class GridJobExecutor : JobExecutor
     private bool IsRetriable(JobState state) =>
         state is JobState.Failed or JobState.TimedOut or JobState.Lost || (state == JobState.OutOfMemory && Options.MemoryGrowthPerAttempt > 1);
 
-    private static (JobState State, string? Detail) Outcome(JobResult result, int code)
-    {
-        // The launcher's `timeout` ends a job at its limit with 124 (or 137 when it had to kill).
-        if (result.Job.TimeLimit is { } limit && code is 124 or 137 &&
-            result.Started is { } started && result.Ended is { } ended && ended - started >= limit - TimeSpan.FromSeconds(1))
-        {
-            return (JobState.TimedOut, $"stopped at its time limit of {limit}");
-        }
-
-        return code == 0 ? (JobState.Succeeded, null) : (JobState.Failed, JobResult.DescribeExit(code));
-    }
-
     private async Task CancelAsync(List<GridTask> tasks)
     {
         var open = tasks.Where(task => !task.Done).ToList();
@@ -527,26 +530,6 @@ internal sealed class GridJobExecutor : JobExecutor
         PrivateFiles.WriteAllBytes(stem + ".env", utf8.GetBytes(string.Concat(job.ChildEnvironment().Select(pair => pair.Key + "=" + pair.Value + "\0"))));
     }
 
-    private static (string First, DateTimeOffset Time, string? JobId)? ReadMarker(string path)
-    {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path).Trim();
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or IOException)
-        {
-            return null;
-        }
-
-        var parts = text.Split(' ');
-        return parts.Length is 2 or 3 && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
-            ? (parts[0], DateTimeOffset.FromUnixTimeMilliseconds((long)(seconds * 1000)).ToLocalTime(), parts.Length == 3 ? parts[2] : null)
-            : null;
-    }
-
-    private static int? ParseCode(string text) => int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var code) ? code : null;
-
     /// <summary>
     /// Runs task N (the array index the scheduler gives) of the submission directory passed as $1: the command
     /// from N.args, the variables of N.env, output to N.out and N.err, markers N.start and N.exit.
@@ -567,17 +550,21 @@ internal sealed class GridJobExecutor : JobExecutor
         ln "$mine" "$dir/$task.start" 2> /dev/null; claimed=$?
         rm -f "$mine"
         [ "$claimed" = 0 ] || exit 0
+        cpu=
         if cd -- "${spec[1]}"; then
-          if [ -n "${spec[0]}" ]; then
-            timeout --kill-after=5 "${spec[0]}" "${spec[@]:2}" < /dev/null > "$dir/$task.out" 2> "$dir/$task.err"
-          else
-            "${spec[@]:2}" < /dev/null > "$dir/$task.out" 2> "$dir/$task.err"
-          fi
+          run=("${spec[@]:2}")
+          [ -z "${spec[0]}" ] || run=(timeout --kill-after=5 "${spec[0]}" "${run[@]}")
+          # bash's time keyword: the user and system CPU of the command and every process it waited for.
+          TIMEFORMAT='%3U %3S'
+          { time "${run[@]}" < /dev/null > "$dir/$task.out" 2> "$dir/$task.err"; } 2> "$dir/$task.cpu"
           code=$?
+          read -r user system < "$dir/$task.cpu"
+          [[ $user$system =~ ^[0-9]+\.[0-9]{3}[0-9]+\.[0-9]{3}$ ]] && cpu=$(( 10#${user/./} + 10#${system/./} ))
         else
           code=126
         fi
-        printf '%s %s\n' "$code" "$(date +%s.%N)" > "$dir/$task.exit.tmp" && mv -f "$dir/$task.exit.tmp" "$dir/$task.exit"
+        # A third field (CPU milliseconds) that readers of the two-field marker skip.
+        printf '%s %s%s\n' "$code" "$(date +%s.%N)" "${cpu:+ $cpu}" > "$dir/$task.exit.tmp" && mv -f "$dir/$task.exit.tmp" "$dir/$task.exit"
         exit "$code"
 
         """;

@@ -176,6 +176,27 @@ public sealed class JobResult
     /// <summary>The scheduler's id of the last attempt (<c>12.3</c> for task 3 of SGE job 12, <c>12_3</c> on Slurm), or the process id locally.</summary>
     public string? Id { get; internal set; }
 
+    /// <summary>
+    /// The user and system CPU time of the job's processes in its last attempt (those it waited for), or null where
+    /// it is not known: from the launcher's exit marker on SGE and Slurm, from the <c>/bin/sh</c> wrapper of a local
+    /// durable run; a local temporary run's job (its output piped to this process) has none.
+    /// </summary>
+    public TimeSpan? CpuTime { get; internal set; }
+
+    /// <summary>
+    /// The peak resident memory of the job's last attempt in bytes, where the scheduler's accounting knows it (Slurm's
+    /// <c>sacct</c> MaxRSS with a job accounting plugin, SGE's <c>qacct</c> maxvmem when not 0, a virtual size); null
+    /// otherwise, and always locally.
+    /// </summary>
+    public long? PeakMemoryBytes { get; internal set; }
+
+    /// <summary>
+    /// The time the parent process spent starting and feeding the job's last attempt: locally writing its files and
+    /// starting its process; on a grid writing its task files and its share of the submission call (the call's wall
+    /// time divided by the jobs it submitted). Null when not known (a run written by an older version).
+    /// </summary>
+    public TimeSpan? LaunchDuration { get; internal set; }
+
     /// <summary>Why the job failed, was lost or could not start, or why an earlier attempt of a retried job did, in words.</summary>
     public string? Detail { get; internal set; }
 

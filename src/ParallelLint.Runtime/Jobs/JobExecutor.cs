@@ -272,6 +272,7 @@ public abstract class JobExecutor : IAsyncDisposable
             WorkDirectory(),
             FormattableString.Invariant($"run-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Interlocked.Increment(ref runs)}-{Guid.NewGuid().ToString("N").Substring(0, 8)}"));
         using var registry = RunRegistry.Open(directory, BackendName, jobs, isNamed: runDirectory is not null);
+        registry.Watching(Slots().Total);
         if (jobs is null)
         {
             await RefuseWhatCannotFitAsync(registry.Jobs.ToList(), cancellationToken).ConfigureAwait(false);
@@ -501,7 +502,7 @@ public abstract class JobExecutor : IAsyncDisposable
     /// <summary>A cancelled job's detail: its run's token, or the executor's disposal.</summary>
     private protected string CancelledBecause => disposal.IsCancellationRequested ? "the executor was disposed" : "the run was cancelled";
 
-    private protected static string FileStem(int index, Job job)
+    internal static string FileStem(int index, Job job)
     {
         var name = new string(job.DisplayName.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').ToArray());
         return index.ToString("D4", CultureInfo.InvariantCulture) + "-" + (name.Length > 40 ? name.Substring(0, 40) : name);

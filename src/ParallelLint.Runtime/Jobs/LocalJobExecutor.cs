@@ -110,7 +110,7 @@ internal sealed class LocalJobExecutor : JobExecutor
         state is JobState.Succeeded or JobState.Cancelled || tries >= Options.MaxAttempts || children.KilledBecause is not null;
 
     /// <summary>What an attempt's files are named by: the job's stem for the first, with the attempt's number after.</summary>
-    private static string AttemptStem(string stem, int attempt) => attempt == 1 ? stem : stem + "." + attempt.ToString(CultureInfo.InvariantCulture);
+    internal static string AttemptStem(string stem, int attempt) => attempt == 1 ? stem : stem + "." + attempt.ToString(CultureInfo.InvariantCulture);
 
     private static void SetPaths(JobResult result, string stem, int attempt)
     {
@@ -125,6 +125,8 @@ internal sealed class LocalJobExecutor : JobExecutor
     /// <summary>Runs one attempt; <paramref name="free"/> gives its slot back as soon as the process has ended.</summary>
     private async Task<(JobState State, string? Detail)> RunAttemptAsync(JobResult result, int attempt, RunRegistry registry, Children children, Action free, CancellationToken cancellationToken)
     {
+        // The parent's own work for the job, from its files to its process running.
+        var launch = Stopwatch.StartNew();
         var job = result.Job;
         var isWrapped = registry.IsNamed && File.Exists(Shell);
         using var process = new Process { StartInfo = isWrapped ? WrappedStartInfo(job, result) : StartInfo(job), EnableRaisingEvents = true };
@@ -133,6 +135,7 @@ internal sealed class LocalJobExecutor : JobExecutor
         result.Attempts = attempt;
         result.Host = Environment.MachineName;
         result.ExitCode = null;
+        result.CpuTime = null;
         if (isWrapped)
         {
             // Before the start: a process that dies between the start and its record leaves a job the wrapper names by its pid file.
@@ -155,9 +158,10 @@ internal sealed class LocalJobExecutor : JobExecutor
 
         result.Started = DateTimeOffset.Now;
         result.Id = process.Id.ToString(CultureInfo.InvariantCulture);
+        result.LaunchDuration = launch.Elapsed;
         if (registry.IsNamed)
         {
-            registry.Started(result.Index, attempt, process.Id, StartTicks(process), isWrapped);
+            registry.Started(result.Index, attempt, process.Id, StartTicks(process), isWrapped, result.LaunchDuration);
         }
         Transition(result, JobState.Running);
 
@@ -204,6 +208,10 @@ internal sealed class LocalJobExecutor : JobExecutor
         process.WaitForExit();
         children.Remove(process);
         result.ExitCode = process.ExitCode;
+        if (isWrapped)
+        {
+            result.CpuTime = RunMarkers.TimesCpu(RunMarkers.CpuPath(ExitPath(result)));
+        }
         if (cancellationToken.IsCancellationRequested)
         {
             return (JobState.Cancelled, CancelledBecause);
@@ -232,6 +240,7 @@ internal sealed class LocalJobExecutor : JobExecutor
         result.Attempts = orphan.Attempt;
         result.Id = orphan.Pid.ToString(CultureInfo.InvariantCulture);
         result.Host = Environment.MachineName;
+        result.LaunchDuration = orphan.Launch;
         result.Started = orphan.StartTicks > 0 ? new DateTimeOffset(orphan.StartTicks, TimeSpan.Zero).ToLocalTime() : null;
         using var process = Alive(orphan);
         if (process is not null && !orphan.IsWrapped)
@@ -286,25 +295,12 @@ internal sealed class LocalJobExecutor : JobExecutor
 
         result.ExitCode = code;
         result.Ended = File.GetLastWriteTime(ExitPath(result));
+        result.CpuTime = RunMarkers.TimesCpu(RunMarkers.CpuPath(ExitPath(result)));
         return code == 0 ? (JobState.Succeeded, null) : (JobState.Failed, JobResult.DescribeExit(code));
     }
 
     /// <summary>The exit code the wrapper wrote, once written whole.</summary>
-    private static int? ReadExit(JobResult result) => ReadNumber(ExitPath(result));
-
-    /// <summary>A number a wrapper wrote to <paramref name="path"/>, once written whole (it ends with a newline).</summary>
-    private static int? ReadNumber(string path)
-    {
-        try
-        {
-            var text = File.ReadAllText(path);
-            return text.EndsWith("\n", StringComparison.Ordinal) && int.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) ? number : null;
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or IOException)
-        {
-            return null;
-        }
-    }
+    private static int? ReadExit(JobResult result) => RunMarkers.ReadNumber(ExitPath(result));
 
     /// <summary>
     /// The attempt a dead process started, or null when it never started: a launch the dead process did not see
@@ -321,7 +317,7 @@ internal sealed class LocalJobExecutor : JobExecutor
         var pidPath = AttemptStem(stem, launched.Attempt) + ".pid";
         for (var wait = 0; wait < 20; wait++)
         {
-            if (ReadNumber(pidPath) is { } pid)
+            if (RunMarkers.ReadNumber(pidPath) is { } pid)
             {
                 return new StartRecord(launched.Attempt, pid, File.GetLastWriteTimeUtc(pidPath).Ticks, isWrapped: true);
             }
@@ -471,8 +467,10 @@ internal sealed class LocalJobExecutor : JobExecutor
     /// Notes its pid in the fourth argument, runs the job (the arguments after the first four) with its output in the
     /// first two files, then writes its exit code to the third: it needs nothing of this process, so it reports even
     /// when this process dies. The shell parses only this fixed script, never an argument; the job's exit code is the shell's.
+    /// Before the exit code, <c>times</c> goes to the <c>.cpu</c> file beside it: its second line is the CPU time of the
+    /// job and of every process it waited for (the shell's only child is the job).
     /// </summary>
-    private const string Wrapper = "echo $$ > \"$4\"; exec < /dev/null > \"$1\" 2> \"$2\"; x=$3; shift 4; \"$@\"; c=$?; echo \"$c\" > \"$x\"; exit \"$c\"";
+    private const string Wrapper = "echo $$ > \"$4\"; exec < /dev/null > \"$1\" 2> \"$2\"; x=$3; shift 4; \"$@\"; c=$?; times > \"${x%.exit}.cpu\"; echo \"$c\" > \"$x\"; exit \"$c\"";
 
     private static ProcessStartInfo WrappedStartInfo(Job job, JobResult result)
     {

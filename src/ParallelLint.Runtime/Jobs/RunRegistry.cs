@@ -16,14 +16,15 @@ internal sealed class RunRegistry : IDisposable
     private const string Format = "parallellint-run 1";
     private const string Null = "\\N";
 
-    private readonly FileStream lockFile;
-    private readonly FileStream journal;
+    private readonly FileStream? lockFile;
+    private readonly FileStream? journal;
+    private readonly object gate = new();
     private readonly Dictionary<int, SubmissionRecord> submissions = new();
     private readonly Dictionary<int, int> latestSubmission = new();
     private readonly Dictionary<int, StartRecord> starts = new();
     private readonly Dictionary<int, EndRecord> ends = new();
 
-    private RunRegistry(string directory, string backend, IReadOnlyList<Job> jobs, bool isNamed, FileStream lockFile, FileStream journal)
+    private RunRegistry(string directory, string backend, IReadOnlyList<Job> jobs, bool isNamed, FileStream? lockFile, FileStream? journal)
     {
         Directory = directory;
         IsNamed = isNamed;
@@ -48,6 +49,40 @@ internal sealed class RunRegistry : IDisposable
 
     /// <summary>The highest submission number used so far; the next submission takes the one after.</summary>
     public int LastSubmission { get; private set; }
+
+    /// <summary>The slots the last watcher ran the jobs on, as it recorded them; null when it did not (or an older version wrote the run).</summary>
+    public int? SlotsTotal { get; private set; }
+
+    /// <summary>The host of the last watcher, as it recorded it; null when an older version wrote the run.</summary>
+    public string? WatcherHost { get; private set; }
+
+    /// <summary>
+    /// The run in <paramref name="directory"/> as its files say now, for another process to look at: read without
+    /// taking <c>run.lock</c> and without writing anything, so it never disturbs the process watching the run. A
+    /// journal line still being written (no newline yet) is left out.
+    /// </summary>
+    /// <exception cref="ArgumentException">The directory holds no run, or a journal line this version cannot read.</exception>
+    /// <exception cref="InvalidDataException">The run's <c>jobs</c> file cannot be read.</exception>
+    public static RunRegistry Read(string directory)
+    {
+        var path = Path.GetFullPath(directory);
+        if (!File.Exists(Path.Combine(path, "jobs")))
+        {
+            throw new ArgumentException($"{path} holds no ParallelLint run (no 'jobs' file): pass the directory the run was given (JobExecutor.ResumeAsync).", "runDirectory");
+        }
+
+        var (backend, held) = ReadJobs(path);
+        var registry = new RunRegistry(path, backend, held.Select((line, i) => Decode(path, i, line)).ToList(), isNamed: true, lockFile: null, journal: null);
+        var journalPath = Path.Combine(path, "journal");
+        if (File.Exists(journalPath))
+        {
+            // Shared with the watcher, which holds the journal open for writing.
+            using var stream = new FileStream(journalPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            registry.Replay(stream);
+        }
+
+        return registry;
+    }
 
     /// <summary>
     /// Opens the run in <paramref name="directory"/>: a new one for <paramref name="jobs"/> when it holds none, else
@@ -77,19 +112,11 @@ internal sealed class RunRegistry : IDisposable
                 File.Move(temporary, jobsPath);
             }
 
-            var lines = File.ReadAllText(jobsPath, Encoding.UTF8).Split('\n');
-            var header = lines[0].Split('\t');
-            if (header.Length != 2 || header[0] != Format)
+            var (heldBackend, held) = ReadJobs(path);
+            if (heldBackend != backend)
             {
-                throw new ArgumentException($"{path} holds no ParallelLint run, or one of another version ('jobs' starts with '{lines[0]}').", "runDirectory");
+                throw new ArgumentException($"{path} holds a {heldBackend} run: attach to it with JobExecutor.Create(\"{heldBackend}\", ...), not {backend}.", "runDirectory");
             }
-
-            if (header[1] != backend)
-            {
-                throw new ArgumentException($"{path} holds a {header[1]} run: attach to it with JobExecutor.Create(\"{header[1]}\", ...), not {backend}.", "runDirectory");
-            }
-
-            var held = lines.Skip(1).Take(lines.Length - 2).ToList();
             if (asked is not null && !asked.SequenceEqual(held))
             {
                 var first = Enumerable.Range(0, Math.Max(asked.Count, held.Count)).First(i => i >= asked.Count || i >= held.Count || asked[i] != held[i]);
@@ -103,7 +130,10 @@ internal sealed class RunRegistry : IDisposable
             try
             {
                 var registry = new RunRegistry(path, backend, held.Select((line, i) => Decode(path, i, line)).ToList(), isNamed, lockFile, journal);
-                registry.Replay();
+                // A last line cut short is cut off, so that the next record starts a line.
+                var complete = registry.Replay(journal);
+                journal.SetLength(complete);
+                journal.Position = complete;
                 return registry;
             }
             catch
@@ -138,7 +168,7 @@ internal sealed class RunRegistry : IDisposable
     /// <summary>A number for a new submission's folder, not used by any before (journalled or not).</summary>
     public int NextSubmission()
     {
-        lock (journal)
+        lock (gate)
         {
             return ++LastSubmission;
         }
@@ -148,31 +178,47 @@ internal sealed class RunRegistry : IDisposable
     public void Submitting(int number, int attempt, IReadOnlyList<int> jobs)
     {
         var fields = new[] { "submit", Int(number), Int(attempt), string.Join(",", jobs.Select(Int)) };
-        lock (journal)
+        lock (gate)
         {
             Append(durable: true, fields);
             Apply(fields);
         }
     }
 
-    public void Submitted(int number, string id)
+    /// <summary>Records the scheduler's id of a submission and each of its jobs' share of the time it took to make.</summary>
+    public void Submitted(int number, string id, TimeSpan? launchShare = null)
     {
-        lock (journal)
+        lock (gate)
         {
-            Append(durable: true, "id", Int(number), id);
+            Append(durable: true, "id", Int(number), id, Optional(launchShare?.Ticks));
             submissions[number].Id = id;
+            submissions[number].LaunchShare = launchShare;
+        }
+    }
+
+    /// <summary>Records that a process watches the run now, on <paramref name="slots"/> slots in all (null: not known yet).</summary>
+    public void Watching(int? slots)
+    {
+        lock (gate)
+        {
+            Append(durable: false, "watch", Optional(slots), Int(System.Diagnostics.Process.GetCurrentProcess().Id), Field(Environment.MachineName));
+            SlotsTotal = slots;
+            WatcherHost = Environment.MachineName;
         }
     }
 
     /// <summary>Records an attempt about to start, its pid not known yet (0).</summary>
-    public void Launching(int job, int attempt) => Started(job, attempt, 0, 0, isWrapped: true);
+    public void Launching(int job, int attempt) => Started(job, attempt, 0, 0, isWrapped: true, launch: null);
 
-    public void Started(int job, int attempt, int pid, long startTicks, bool isWrapped)
+    /// <summary>Records a local start: the process, on this host, and the time this process took to launch it.</summary>
+    public void Started(int job, int attempt, int pid, long startTicks, bool isWrapped, TimeSpan? launch = null)
     {
-        lock (journal)
+        lock (gate)
         {
-            Append(durable: false, "start", Int(job), Int(attempt), Int(pid), startTicks.ToString(CultureInfo.InvariantCulture), isWrapped ? "wrapped" : "piped");
-            starts[job] = new StartRecord(attempt, pid, startTicks, isWrapped);
+            Append(
+                durable: false, "start", Int(job), Int(attempt), Int(pid), startTicks.ToString(CultureInfo.InvariantCulture), isWrapped ? "wrapped" : "piped",
+                Field(Environment.MachineName), Optional(launch?.Ticks));
+            starts[job] = new StartRecord(attempt, pid, startTicks, isWrapped, Environment.MachineName, launch);
             ends.Remove(job);
         }
     }
@@ -189,8 +235,9 @@ internal sealed class RunRegistry : IDisposable
             "end", Int(job), Int((int)result.State), Int(result.Attempts), Optional(result.ExitCode), Field(result.Host), Field(result.Id),
             Optional(result.Started?.ToUnixTimeMilliseconds()), Optional(result.Ended?.ToUnixTimeMilliseconds()),
             Field(result.StandardOutputPath), Field(result.StandardErrorPath), Field(result.Detail),
+            Optional(result.CpuTime?.Ticks), Optional(result.PeakMemoryBytes), Optional(result.LaunchDuration?.Ticks),
         };
-        lock (journal)
+        lock (gate)
         {
             Append(durable: false, fields);
             Apply(fields.Select(Unescape).ToArray());
@@ -199,8 +246,8 @@ internal sealed class RunRegistry : IDisposable
 
     public void Dispose()
     {
-        journal.Dispose();
-        lockFile.Dispose();
+        journal?.Dispose();
+        lockFile?.Dispose();
     }
 
     private static FileStream Lock(string path)
@@ -233,19 +280,30 @@ internal sealed class RunRegistry : IDisposable
         }
     }
 
-    /// <summary>Rebuilds what the journal says; a last line cut short is cut off, so that the next record starts a line.</summary>
-    private void Replay()
+    /// <summary>The backend and the encoded jobs of the run in <paramref name="path"/>, from its <c>jobs</c> file.</summary>
+    private static (string Backend, List<string> Jobs) ReadJobs(string path)
+    {
+        var lines = File.ReadAllText(Path.Combine(path, "jobs"), Encoding.UTF8).Split('\n');
+        var header = lines[0].Split('\t');
+        if (header.Length != 2 || header[0] != Format)
+        {
+            throw new ArgumentException($"{path} holds no ParallelLint run, or one of another version ('jobs' starts with '{lines[0]}').", "runDirectory");
+        }
+
+        return (header[1], lines.Skip(1).Take(lines.Length - 2).ToList());
+    }
+
+    /// <summary>Rebuilds what the journal says, but for a last line cut short; returns the length of its complete lines.</summary>
+    private long Replay(Stream stream)
     {
         byte[] bytes;
         using (var copy = new MemoryStream())
         {
-            journal.CopyTo(copy);
+            stream.CopyTo(copy);
             bytes = copy.ToArray();
         }
 
         var complete = Array.LastIndexOf(bytes, (byte)'\n') + 1;
-        journal.SetLength(complete);
-        journal.Position = complete;
         var text = new UTF8Encoding(false).GetString(bytes, 0, complete);
         foreach (var line in text.Split(new[] { '\n' }, StringSplitOptions.RemoveEmptyEntries))
         {
@@ -258,6 +316,8 @@ internal sealed class RunRegistry : IDisposable
                 throw new ArgumentException($"{Path.Combine(Directory, "journal")} has a line this version cannot read: '{line}'.", "runDirectory", e);
             }
         }
+
+        return complete;
     }
 
     private void Apply(string?[] fields)
@@ -279,15 +339,28 @@ internal sealed class RunRegistry : IDisposable
                 break;
             case "id":
                 submissions[ParseInt(fields[1])].Id = fields[2];
+                submissions[ParseInt(fields[1])].LaunchShare = Duration(fields, 3);
                 break;
             case "start":
-                starts[ParseInt(fields[1])] = new StartRecord(ParseInt(fields[2]), ParseInt(fields[3]), long.Parse(fields[4]!, CultureInfo.InvariantCulture), fields[5] == "wrapped");
+                // Host and launch time came later: fields missing from older journals are unknown.
+                starts[ParseInt(fields[1])] = new StartRecord(
+                    ParseInt(fields[2]), ParseInt(fields[3]), long.Parse(fields[4]!, CultureInfo.InvariantCulture), fields[5] == "wrapped",
+                    fields.Length > 6 ? fields[6] : null, Duration(fields, 7));
                 ends.Remove(ParseInt(fields[1]));
                 break;
             case "end":
                 ends[ParseInt(fields[1])] = new EndRecord(
                     (JobState)ParseInt(fields[2]), ParseInt(fields[3]), fields[4] is null ? null : ParseInt(fields[4]), fields[5], fields[6],
-                    Time(fields[7]), Time(fields[8]), fields[9]!, fields[10]!, fields[11]);
+                    Time(fields[7]), Time(fields[8]), fields[9]!, fields[10]!, fields[11])
+                {
+                    CpuTime = Duration(fields, 12),
+                    PeakMemoryBytes = fields.Length > 13 && fields[13] is { } peak ? long.Parse(peak, CultureInfo.InvariantCulture) : null,
+                    LaunchDuration = Duration(fields, 14),
+                };
+                break;
+            case "watch":
+                SlotsTotal = fields[1] is null ? null : ParseInt(fields[1]);
+                WatcherHost = fields[3];
                 break;
             default:
                 throw new FormatException("unknown record");
@@ -296,7 +369,7 @@ internal sealed class RunRegistry : IDisposable
 
     private void Append(bool durable, params string[] fields)
     {
-        if (!IsNamed)
+        if (!IsNamed || journal is null)
         {
             return;
         }
@@ -394,6 +467,10 @@ internal sealed class RunRegistry : IDisposable
 
     private static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>A duration in ticks at <paramref name="index"/>, null when missing (a journal of an older version) or unknown.</summary>
+    private static TimeSpan? Duration(string?[] fields, int index) =>
+        fields.Length > index && fields[index] is { } ticks ? TimeSpan.FromTicks(long.Parse(ticks, CultureInfo.InvariantCulture)) : null;
+
     private static string Optional(long? value) => value is { } v ? v.ToString(CultureInfo.InvariantCulture) : Null;
 
     private static int ParseInt(string? text) => int.Parse(text!, NumberStyles.Integer, CultureInfo.InvariantCulture);
@@ -419,19 +496,30 @@ internal sealed class SubmissionRecord
     /// <summary>The scheduler's id; null when the process died before the scheduler answered.</summary>
     public string? Id { get; set; }
 
+    /// <summary>Each job's share of the time the submitting process spent writing the task files and submitting; null when not recorded.</summary>
+    public TimeSpan? LaunchShare { get; set; }
+
     public string Folder => "submission-" + Number.ToString(CultureInfo.InvariantCulture);
 }
 
 /// <summary>A local attempt's start: the process, identified by its id and start time (ids are reused).</summary>
 internal sealed class StartRecord
 {
-    public StartRecord(int attempt, int pid, long startTicks, bool isWrapped)
+    public StartRecord(int attempt, int pid, long startTicks, bool isWrapped, string? host = null, TimeSpan? launch = null)
     {
         Attempt = attempt;
         Pid = pid;
         StartTicks = startTicks;
         IsWrapped = isWrapped;
+        Host = host;
+        Launch = launch;
     }
+
+    /// <summary>The machine the process runs on; null in journals of older versions.</summary>
+    public string? Host { get; }
+
+    /// <summary>The time the starting process spent launching it; null when not known.</summary>
+    public TimeSpan? Launch { get; }
 
     public int Attempt { get; }
 
@@ -471,9 +559,15 @@ internal sealed class EndRecord
     public string Output { get; }
     public string Error { get; }
     public string? Detail { get; }
+    public TimeSpan? CpuTime { get; set; }
+    public long? PeakMemoryBytes { get; set; }
+    public TimeSpan? LaunchDuration { get; set; }
 
     public void Restore(JobResult result)
     {
+        result.CpuTime = CpuTime;
+        result.PeakMemoryBytes = PeakMemoryBytes;
+        result.LaunchDuration = LaunchDuration;
         result.State = State;
         result.Attempts = Attempts;
         result.ExitCode = ExitCode;
