@@ -33,7 +33,12 @@ public sealed class ReportTests() : ScratchTests("report")
             Assert.Contains("Launch times are unknown", text, StringComparison.Ordinal);
         }
 
-        Assert.Equal(results.Any(result => result.CpuTime is null), text.Contains("class=\"unknown\"", StringComparison.Ordinal));
+        // CPU efficiency drawn where the CPU time is known, and said to be unknown (not drawn as 0) where it is not.
+        Assert.Equal(results.All(result => result.CpuTime is null), text.Contains("CPU time is unknown for every job", StringComparison.Ordinal));
+        foreach (var result in results.Where(result => result.CpuTime is not null))
+        {
+            Assert.Matches($@"<td>{result.Id}</td>(<td[^>]*>[^<]*</td>){{7}}<td>[\d:.]+ s?</td><td>\d+ %</td>", text);
+        }
         Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(png).Take(4));
     }
 
