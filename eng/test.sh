@@ -11,6 +11,10 @@ trap 'rm -rf "$results"' EXIT
 # single-node SGE and Slurm daemons for the job executor's grid tests. They need root and apt; without them (a
 # laptop) the grid tests report themselves skipped, except under CI=true, where they must run.
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+  # tmux: the tool's watch test reads its screen with capture-pane.
+  if ! command -v tmux >/dev/null 2>&1; then
+    (apt-get update -qq && apt-get install -y -qq tmux) >/dev/null || echo "tmux could not be installed: the watch test will fail"
+  fi
   for grid in sge slurm; do
     if ! bash eng/grid/$grid-up.sh; then
       echo "eng/grid/$grid-up.sh failed: the $grid tests will fail under CI and be skipped elsewhere"
