@@ -44,11 +44,14 @@ while (Console.ReadLine() is { } line)
         .ContinueWith(_ => { }, TaskScheduler.Default);
     var jobs = Enumerable.Range(0, 3).Select(i => new Job("sleep", "2") { Name = FormattableString.Invariant($"sleep-{i}") })
         .Append(new Job("sh", "-c", "sleep 2; exit 1") { Name = "fails" });
-    foreach (var result in await executor.RunAllAsync(jobs))
+    // A durable run (a directory of its own), so that each job's CPU time is known and its utilization recorded.
+    var run = Path.Combine(Path.GetTempPath(), "parallellint-telemetry-" + Guid.NewGuid().ToString("N"));
+    foreach (var result in await executor.ResumeAsync(run, jobs))
     {
         Console.WriteLine(result);
     }
 
+    Directory.Delete(run, recursive: true);
     Console.WriteLine("ran");
 }
 
