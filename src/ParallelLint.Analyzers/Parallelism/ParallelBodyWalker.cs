@@ -5,13 +5,17 @@ namespace ParallelLint.Analyzers.Parallelism;
 /// <summary>The parallel body an operation runs in: the construct and the delegate it runs.</summary>
 internal sealed class ParallelBody
 {
-    public ParallelBody(ParallelConstruct construct, IOperation delegateBody)
+    public ParallelBody(ParallelConstruct construct, IOperation delegateBody, Degree degree)
     {
         Construct = construct;
         Delegate = delegateBody;
+        Degree = degree;
     }
 
     public ParallelConstruct Construct { get; }
+
+    /// <summary>The construct's degree, read once when its body is entered.</summary>
+    public Degree Degree { get; }
 
     public IOperation Delegate { get; }
 }
@@ -65,8 +69,8 @@ internal sealed class ParallelBodyWalker
                     body = null;
                     break;
                 case OperationKind.AnonymousFunction when constructs.OwnerOfBody((IAnonymousFunctionOperation)operation) is { } outer &&
-                                                          constructs.DegreeOf(outer, Locals).Nests():
-                    body = new ParallelBody(outer, operation);
+                                                          constructs.DegreeOf(outer, Locals) is var degree && degree.Nests():
+                    body = new ParallelBody(outer, operation, degree);
                     break;
             }
 

@@ -229,7 +229,8 @@ public sealed class HiddenNestedParallelismAnalyzer : DiagnosticAnalyzer
             // Calls into other assemblies lead nowhere in the graph unless marked or listed: most calls, not kept.
             ISymbol target = callee.OriginalDefinition;
             var isExact = false;
-            var creation = body is not null && site is IInvocationOperation { Instance: { } instance } ? ExactReceivers.CreationOf(instance, walker.Locals) : null;
+            var receiver = (site as IInvocationOperation)?.Instance ?? (site as IPropertyReferenceOperation)?.Instance;
+            var creation = body is not null && site is IInvocationOperation && receiver is not null ? ExactReceivers.CreationOf(receiver, walker.Locals) : null;
             if (creation is { Type: { } type } && Implementations.CanBeOverridden(callee) && Implementations.ExactTarget(callee, type) is { } exact)
             {
                 // A virtual call on an object just created: the method that runs is known.
@@ -255,9 +256,8 @@ public sealed class HiddenNestedParallelismAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            var receiver = (site as IInvocationOperation)?.Instance ?? (site as IPropertyReferenceOperation)?.Instance;
-            var runsDefaults = creation is not null ? ExactReceivers.HasDefaultOptions(creation, ((IInvocationOperation)site).Instance!, walker.Locals)
-                : receiver is null or IInstanceReferenceOperation && constructs.DegreeOf(body.Construct, walker.Locals) == Degree.UnboundedByDefault;
+            var runsDefaults = creation is not null ? ExactReceivers.HasDefaultOptions(creation, receiver!, walker.Locals)
+                : receiver is null or IInstanceReferenceOperation && body.Degree == Degree.UnboundedByDefault;
             sites.Add(new CallSite(ParallelConstruct.GetLocation(site), target, function, body.Construct.Name, body.Construct.Location, isExact, runsDefaults));
         }
     }

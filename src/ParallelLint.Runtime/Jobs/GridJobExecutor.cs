@@ -47,7 +47,7 @@ internal sealed class GridJobExecutor : JobExecutor
                 else if (record.Id is { } id)
                 {
                     // Submitted by a process that died: watched again from where it is (its markers tell).
-                    Track(result, Submission(registry, record, launcher), id, IndexOf(record, result) + 1, record.Attempt, record.LaunchShare, tasks, submitted);
+                    Track(result, Submission(registry, record, launcher), id, record.TaskOf(result.Index), record.Attempt, record.LaunchShare, tasks, submitted);
                     lock (submitted)
                     {
                         submitted.Ids.Add(id);
@@ -75,7 +75,7 @@ internal sealed class GridJobExecutor : JobExecutor
                 doubled[submission.Directory] = id;
                 foreach (var result in pair.Value)
                 {
-                    Track(result, submission, id, IndexOf(pair.Key, result) + 1, pair.Key.Attempt, share, tasks, submitted);
+                    Track(result, submission, id, pair.Key.TaskOf(result.Index), pair.Key.Attempt, share, tasks, submitted);
                 }
             }
 
@@ -110,8 +110,6 @@ internal sealed class GridJobExecutor : JobExecutor
             await scheduler.CancelAsync(leftovers).ConfigureAwait(false);
         }
     }
-
-    private static int IndexOf(SubmissionRecord record, JobResult result) => record.Jobs.ToList().IndexOf(result.Index);
 
     /// <summary>The launcher in the run's directory: replaced by renaming, never rewritten under a task that runs it.</summary>
     private static string WriteLauncher(string directory)

@@ -201,7 +201,7 @@ public sealed class JobStatus
     private static void ReadGrid(JobResult result, RunRegistry registry, JobBackend backend, SubmissionRecord submission)
     {
         var folder = Path.Combine(registry.Directory, submission.Folder);
-        var task = submission.Jobs.ToList().IndexOf(result.Index) + 1;
+        var task = submission.TaskOf(result.Index);
         var file = Path.Combine(folder, task.ToString(CultureInfo.InvariantCulture));
         string? TaskId(string? array) => array is null ? null : array + (backend == JobBackend.Sge ? "." : "_") + task.ToString(CultureInfo.InvariantCulture);
         result.StandardOutputPath = file + ".out";

@@ -500,6 +500,25 @@ internal sealed class SubmissionRecord
     public TimeSpan? LaunchShare { get; set; }
 
     public string Folder => "submission-" + Number.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The array task (1-based) that runs <paramref name="job"/>; built once, as a run of many jobs asks for each.</summary>
+    public int TaskOf(int job)
+    {
+        if (tasks is null)
+        {
+            var found = new Dictionary<int, int>();
+            for (var i = Jobs.Count - 1; i >= 0; i--)
+            {
+                found[Jobs[i]] = i + 1; // the first place wins, as a job is listed once
+            }
+
+            tasks = found;
+        }
+
+        return tasks[job];
+    }
+
+    private Dictionary<int, int>? tasks;
 }
 
 /// <summary>A local attempt's start: the process, identified by its id and start time (ids are reused).</summary>
