@@ -1,3 +1,4 @@
+using System.Globalization;
 using ParallelLint.Runtime.Jobs;
 
 namespace ParallelLint.Tool.Tests;
@@ -39,6 +40,15 @@ public sealed class ReportTests() : ScratchTests("report")
         {
             Assert.Matches($@"<td>{result.Id}</td>(<td[^>]*>[^<]*</td>){{7}}<td>[\d:.]+ s?</td><td>\d+ %</td>", text);
         }
+
+        // A second-long job always lives at a sample: its peak memory is in its row, after its CPU figures.
+        Assert.All(results, result => Assert.NotNull(result.PeakMemoryBytes));
+        Assert.DoesNotContain("Peak memory is unknown", text, StringComparison.Ordinal);
+        foreach (var result in results)
+        {
+            Assert.Matches(string.Create(CultureInfo.InvariantCulture, $@"<td>{result.Id}</td>(<td[^>]*>[^<]*</td>){{9}}<td>{result.PeakMemoryBytes / 1048576.0:0.0} MiB</td>"), text);
+        }
+
         Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(png).Take(4));
     }
 

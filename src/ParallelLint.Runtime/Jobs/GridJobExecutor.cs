@@ -370,6 +370,7 @@ internal sealed class GridJobExecutor : JobExecutor
                 {
                     result.Ended = exit.Time;
                     result.CpuTime = RunMarkers.MarkerCpu(exit.Third);
+                    result.PeakMemoryBytes = RunMarkers.MarkerPeak(exit.Fourth);
                     Finish(task, RunMarkers.GridOutcome(result, code), code);
                     changed = true;
                 }
@@ -548,21 +549,50 @@ internal sealed class GridJobExecutor : JobExecutor
         ln "$mine" "$dir/$task.start" 2> /dev/null; claimed=$?
         rm -f "$mine"
         [ "$claimed" = 0 ] || exit 0
+        # The peak of the sums of VmHWM (kB, a high-water mark that holds between samples) of $1's descendants.
+        peak=
+        sample() {
+          local stack=("$1") kb=0 found= p t kids key value rest
+          while ((${#stack[@]})); do
+            p=${stack[-1]}; unset 'stack[-1]'
+            for t in /proc/"$p"/task/*/children; do
+              kids=(); read -r -a kids 2> /dev/null < "$t"; stack+=("${kids[@]}")
+            done
+            [ "$p" = "$1" ] && continue
+            while read -r key value rest; do
+              [ "$key" = VmHWM: ] && { kb=$((kb + value)); found=1; break; }
+            done 2> /dev/null < "/proc/$p/status"
+          done
+          [ -n "$found" ] && ((kb > ${peak:-0})) && peak=$kb
+          return 0
+        }
         cpu=
         if cd -- "${spec[1]}"; then
           run=("${spec[@]:2}")
           [ -z "${spec[0]}" ] || run=(timeout --kill-after=5 "${spec[0]}" "${run[@]}")
           # bash's time keyword: the user and system CPU of the command and every process it waited for.
           TIMEFORMAT='%3U %3S'
-          { time "${run[@]}" < /dev/null > "$dir/$task.out" 2> "$dir/$task.err"; } 2> "$dir/$task.cpu"
-          code=$?
+          if ((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] >= 403)) && [ -d /proc/self/task ]; then
+            # In the background, sampled after pauses that grow to a second; wait -n returns at the command's end.
+            { time "${run[@]}" < /dev/null > "$dir/$task.out" 2> "$dir/$task.err"; } 2> "$dir/$task.cpu" &
+            job=$! pauses=(0.05 0.1 0.2 0.4 0.8) next=0
+            while :; do
+              sleep "${pauses[next++]:-1}" & pause=$!
+              wait -n; code=$?
+              if kill -0 "$pause" 2> /dev/null; then kill "$pause"; wait "$pause" 2> /dev/null; break; fi
+              sample "$job"
+            done
+          else
+            { time "${run[@]}" < /dev/null > "$dir/$task.out" 2> "$dir/$task.err"; } 2> "$dir/$task.cpu"
+            code=$?
+          fi
           read -r user system < "$dir/$task.cpu"
           [[ $user$system =~ ^[0-9]+\.[0-9]{3}[0-9]+\.[0-9]{3}$ ]] && cpu=$(( 10#${user/./} + 10#${system/./} ))
         else
           code=126
         fi
-        # A third field (CPU milliseconds) that readers of the two-field marker skip.
-        printf '%s %s%s\n' "$code" "$(date +%s.%N)" "${cpu:+ $cpu}" > "$dir/$task.exit.tmp" && mv -f "$dir/$task.exit.tmp" "$dir/$task.exit"
+        # Fields after the code and time: CPU milliseconds and peak memory kB, "-" when unknown.
+        printf '%s %s %s %s\n' "$code" "$(date +%s.%N)" "${cpu:--}" "${peak:--}" > "$dir/$task.exit.tmp" && mv -f "$dir/$task.exit.tmp" "$dir/$task.exit"
         exit "$code"
 
         """;

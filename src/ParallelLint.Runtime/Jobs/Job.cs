@@ -184,9 +184,10 @@ public sealed class JobResult
     public TimeSpan? CpuTime { get; internal set; }
 
     /// <summary>
-    /// The peak resident memory of the job's last attempt in bytes, where the scheduler's accounting knows it (Slurm's
-    /// <c>sacct</c> MaxRSS with a job accounting plugin, SGE's <c>qacct</c> maxvmem when not 0, a virtual size); null
-    /// otherwise, and always locally.
+    /// The peak resident memory of the job's processes in its last attempt, in bytes: the largest sum of their
+    /// high-water marks (<c>VmHWM</c> in Linux's <c>/proc</c>) sampled after 50 ms, then at intervals doubling to a
+    /// second, by this process locally and by the launcher on SGE and Slurm. Null where it was not sampled: a job that
+    /// ended before the first sample, a system without <c>/proc</c>, a grid host whose bash is older than 4.3.
     /// </summary>
     public long? PeakMemoryBytes { get; internal set; }
 

@@ -223,6 +223,7 @@ public sealed class JobStatus
             result.ExitCode = code;
             result.Ended = exit.Time;
             result.CpuTime = RunMarkers.MarkerCpu(exit.Third);
+            result.PeakMemoryBytes = RunMarkers.MarkerPeak(exit.Fourth);
             (result.State, result.Detail) = RunMarkers.GridOutcome(result, code);
         }
     }

@@ -136,6 +136,7 @@ internal sealed class LocalJobExecutor : JobExecutor
         result.Host = Environment.MachineName;
         result.ExitCode = null;
         result.CpuTime = null;
+        result.PeakMemoryBytes = null;
         if (isWrapped)
         {
             // Before the start: a process that dies between the start and its record leaves a job the wrapper names by its pid file.
@@ -183,14 +184,17 @@ internal sealed class LocalJobExecutor : JobExecutor
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token);
         var stopped = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var memory = new PeakMemory(process.Id, countsRoot: !isWrapped);
         using (stop.Token.Register(() => stopped.TrySetResult(true)))
         {
-            if (await Task.WhenAny(exited.Task, stopped.Task).ConfigureAwait(false) != exited.Task)
+            if (await SampleUntilAsync(memory, exited.Task, stopped.Task).ConfigureAwait(false) != exited.Task)
             {
                 ChildProcesses.KillTree(process);
                 await exited.Task.ConfigureAwait(false);
             }
         }
+
+        result.PeakMemoryBytes = memory.Bytes;
 
         // Its cores are free once the process is gone: the next job starts while this one's pipes drain to their end.
         result.Ended = DateTimeOffset.Now;
@@ -230,6 +234,25 @@ internal sealed class LocalJobExecutor : JobExecutor
         return process.ExitCode == 0 ? (JobState.Succeeded, null) : (JobState.Failed, JobResult.DescribeExit(process.ExitCode));
     }
 
+    /// <summary>Samples the job's memory until the process exits or is to be stopped; the task that came first.</summary>
+    private static async Task<Task> SampleUntilAsync(PeakMemory memory, Task exited, Task stopped)
+    {
+        while (true)
+        {
+            // Cancelled as soon as the process ends, so that no timer per job outlives it.
+            using var tick = new CancellationTokenSource();
+            var next = Task.Delay(memory.Interval, tick.Token);
+            var first = await Task.WhenAny(exited, stopped, next).ConfigureAwait(false);
+            if (first != next)
+            {
+                tick.Cancel();
+                return first;
+            }
+
+            memory.Sample();
+        }
+    }
+
     /// <summary>
     /// Follows an attempt that a process which died had started: its exit code once its wrapper writes it, or its end
     /// without one. A job whose output went to the dead process (not wrapped) cannot report: it is stopped and lost.
@@ -241,6 +264,7 @@ internal sealed class LocalJobExecutor : JobExecutor
         result.Id = orphan.Pid.ToString(CultureInfo.InvariantCulture);
         result.Host = Environment.MachineName;
         result.LaunchDuration = orphan.Launch;
+        result.PeakMemoryBytes = null;
         result.Started = orphan.StartTicks > 0 ? new DateTimeOffset(orphan.StartTicks, TimeSpan.Zero).ToLocalTime() : null;
         using var process = Alive(orphan);
         if (process is not null && !orphan.IsWrapped)
@@ -255,11 +279,15 @@ internal sealed class LocalJobExecutor : JobExecutor
             return (JobState.Cancelled, $"stopped because this process got {children.KilledBecause}");
         }
 
+        // Its memory from here on: the high-water marks of its live processes hold what they used before.
+        var memory = process is null ? null : new PeakMemory(process.Id, countsRoot: false);
         try
         {
             Transition(result, JobState.Running);
             while (process is not null && !process.HasExited && ReadExit(result) is null)
             {
+                memory?.Sample();
+                result.PeakMemoryBytes = memory?.Bytes;
                 if (result.Job.TimeLimit is { } limit && result.Started is { } started && DateTimeOffset.Now - started > limit)
                 {
                     ChildProcesses.KillTree(process);

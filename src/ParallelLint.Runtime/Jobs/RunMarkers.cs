@@ -6,14 +6,14 @@ namespace ParallelLint.Runtime.Jobs;
 /// <summary>
 /// The files a job's launcher leaves in the run's directory, read by the watching executor and by any other process
 /// (<see cref="JobStatus.Read"/>): a grid task's markers <c>N.start</c> (host, time, array) and <c>N.exit</c> (code,
-/// time, CPU milliseconds), a local wrapped job's <c>.exit</c> (its code) and <c>.cpu</c> (the shell's <c>times</c>).
+/// time, CPU milliseconds, peak memory kB), a local wrapped job's <c>.exit</c> (its code) and <c>.cpu</c> (the shell's <c>times</c>).
 /// </summary>
 internal static class RunMarkers
 {
     private static readonly Regex TimesField = new(@"^(\d+)m(\d+(?:\.\d+)?)s$", RegexOptions.CultureInvariant);
 
-    /// <summary>A marker's fields once it is written whole: the first, the time, and the optional third.</summary>
-    public static (string First, DateTimeOffset Time, string? Third)? Read(string path)
+    /// <summary>A marker's fields once it is written whole: the first, the time, and the optional third and fourth.</summary>
+    public static (string First, DateTimeOffset Time, string? Third, string? Fourth)? Read(string path)
     {
         if (ReadText(path) is not { } text)
         {
@@ -21,8 +21,8 @@ internal static class RunMarkers
         }
 
         var parts = text.Split(' ');
-        return parts.Length is 2 or 3 && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
-            ? (parts[0], DateTimeOffset.FromUnixTimeMilliseconds((long)(seconds * 1000)).ToLocalTime(), parts.Length == 3 ? parts[2] : null)
+        return parts.Length is >= 2 and <= 4 && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
+            ? (parts[0], DateTimeOffset.FromUnixTimeMilliseconds((long)(seconds * 1000)).ToLocalTime(), parts.Length >= 3 ? parts[2] : null, parts.Length == 4 ? parts[3] : null)
             : null;
     }
 
@@ -44,6 +44,10 @@ internal static class RunMarkers
     /// <summary>The CPU time in an exit marker's third field (milliseconds); null for a launcher of an older version.</summary>
     public static TimeSpan? MarkerCpu(string? third) =>
         long.TryParse(third, NumberStyles.None, CultureInfo.InvariantCulture, out var milliseconds) ? TimeSpan.FromMilliseconds(milliseconds) : null;
+
+    /// <summary>The peak memory in an exit marker's fourth field (kB) in bytes; null when not sampled or written by an older launcher.</summary>
+    public static long? MarkerPeak(string? fourth) =>
+        long.TryParse(fourth, NumberStyles.None, CultureInfo.InvariantCulture, out var kilobytes) ? kilobytes * 1024 : null;
 
     /// <summary>
     /// The children's user + system time from what a shell's <c>times</c> printed to <paramref name="path"/> (its second

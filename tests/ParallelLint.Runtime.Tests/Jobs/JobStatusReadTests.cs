@@ -13,6 +13,9 @@ public sealed class JobStatusReadTests : IDisposable
     // About 1.5 s of one core's shell arithmetic here (300000 rounds took 0.46 s of CPU).
     private static readonly string[] Busy = { "sh", "-c", "i=0; while [ $i -lt 1000000 ]; do i=$((i+1)); done" };
 
+    // 200 MiB kept by tail (a line without an end is kept whole) for two seconds.
+    private static readonly string[] Holds200MiB = { "bash", "-c", "{ head -c 200m /dev/zero; sleep 2; } | tail > /dev/null; exit ${PIPESTATUS[1]}" };
+
     private readonly string scratch = Directory.CreateTempSubdirectory("parallellint-status-").FullName;
 
     private string RunDirectory => Path.Combine(scratch, "run");
@@ -77,6 +80,34 @@ public sealed class JobStatusReadTests : IDisposable
         // Another process sees the same figures in the journal.
         var read = JobStatus.Read(RunDirectory);
         Assert.Equal(results.Select(result => (result.State, result.CpuTime, result.LaunchDuration, result.PeakMemoryBytes)), read.Jobs.Select(result => (result.State, result.CpuTime, result.LaunchDuration, result.PeakMemoryBytes)));
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Backends.All), MemberType = typeof(Backends))]
+    public async Task A_job_holding_200_MiB_peaks_near_it_and_a_sleeping_job_far_below(string backend)
+    {
+        await using var executor = Backends.Create(backend, Path.Combine(scratch, "work"));
+        var results = await executor.ResumeAsync(RunDirectory, new[] { new Job(Holds200MiB[0], Holds200MiB.Skip(1)) { Name = "holds" }, new Job("sleep", "1") { Name = "sleep" } });
+
+        Assert.All(results, result => Assert.Equal(JobState.Succeeded, result.State));
+        AssertPeaks(results[0], results[1]);
+        Assert.Equal(results.Select(result => result.PeakMemoryBytes), JobStatus.Read(RunDirectory).Jobs.Select(result => result.PeakMemoryBytes));
+    }
+
+    [Fact]
+    public async Task A_temporary_local_run_samples_peak_memory_too()
+    {
+        await using var executor = Backends.Create("local", Path.Combine(scratch, "work"));
+        var results = await executor.RunAllAsync(new[] { new Job(Holds200MiB[0], Holds200MiB.Skip(1)), new Job("sleep", "1") });
+
+        AssertPeaks(results[0], results[1]);
+    }
+
+    private static void AssertPeaks(JobResult holds, JobResult sleep)
+    {
+        // tail's buffers and the shells around it; a sleeping job is one small process.
+        Assert.InRange(holds.PeakMemoryBytes ?? 0, 195L << 20, 1L << 30);
+        Assert.InRange(sleep.PeakMemoryBytes ?? 0, 1, 20L << 20);
     }
 
     [Fact]
