@@ -15,6 +15,7 @@ public static class JobRounds
     {
         var benchmarks = new LocalJobBenchmarks();
         var loop = new double[rounds];
+        var pipes = new double[rounds];
         var files = new double[rounds];
         var executor = new double[rounds];
         var durable = new double[rounds];
@@ -22,6 +23,7 @@ public static class JobRounds
         {
             // One warm-up round of each: JIT, thread pool growth, the first process starts.
             await benchmarks.HandWritten_bounded_Process_Start();
+            await benchmarks.HandWritten_with_redirected_streams();
             await benchmarks.HandWritten_with_output_files();
             await benchmarks.JobExecutor_Local();
             await benchmarks.JobExecutor_Local_durable_run();
@@ -30,6 +32,7 @@ public static class JobRounds
                 if (round % 2 == 0)
                 {
                     loop[round] = await Seconds(benchmarks.HandWritten_bounded_Process_Start);
+                    pipes[round] = await Seconds(benchmarks.HandWritten_with_redirected_streams);
                     files[round] = await Seconds(benchmarks.HandWritten_with_output_files);
                     executor[round] = await Seconds(benchmarks.JobExecutor_Local);
                     durable[round] = await Seconds(benchmarks.JobExecutor_Local_durable_run);
@@ -39,6 +42,7 @@ public static class JobRounds
                     durable[round] = await Seconds(benchmarks.JobExecutor_Local_durable_run);
                     executor[round] = await Seconds(benchmarks.JobExecutor_Local);
                     files[round] = await Seconds(benchmarks.HandWritten_with_output_files);
+                    pipes[round] = await Seconds(benchmarks.HandWritten_with_redirected_streams);
                     loop[round] = await Seconds(benchmarks.HandWritten_bounded_Process_Start);
                 }
             }
@@ -50,6 +54,7 @@ public static class JobRounds
 
         Console.WriteLine($"500 jobs of /bin/true, {rounds} alternating rounds, outputs under {Path.GetTempPath()} (medians)");
         Console.WriteLine($"hand-written bounded Process.Start loop {Median(loop) * 1000,7:F0} ms");
+        Console.WriteLine($"  the same with redirected streams      {Median(pipes) * 1000,7:F0} ms  {Ratio(pipes, loop)}");
         Console.WriteLine($"  the same with output files            {Median(files) * 1000,7:F0} ms  {Ratio(files, loop)}");
         Console.WriteLine($"JobExecutor.Local                       {Median(executor) * 1000,7:F0} ms  {Ratio(executor, loop)}; " +
             $"against the loop with output files {Ratio(executor, files)}");
