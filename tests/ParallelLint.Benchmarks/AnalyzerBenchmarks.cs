@@ -47,10 +47,16 @@ public class AnalyzerBenchmarks
             .Select(type => (DiagnosticAnalyzer)Activator.CreateInstance(type)!)
             .ToImmutableArray();
 
-    public static ImmutableArray<DiagnosticAnalyzer> NetAnalyzerSet()
+    public static ImmutableArray<DiagnosticAnalyzer> NetAnalyzerSet() => PackagedSet("NetAnalyzers");
+
+    /// <summary>AsyncFixer, a small analyzer package users know, as a yardstick for a whole pass.</summary>
+    public static ImmutableArray<DiagnosticAnalyzer> AsyncFixerSet() => PackagedSet("AsyncFixer");
+
+    /// <summary>The C# analyzers of a package copied beside this program (see the project file).</summary>
+    private static ImmutableArray<DiagnosticAnalyzer> PackagedSet(string folder)
     {
         var loader = new Loader();
-        return Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "NetAnalyzers"), "*.dll")
+        return Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, folder), "*.dll")
             .SelectMany(path => new AnalyzerFileReference(path, loader).GetAnalyzers(LanguageNames.CSharp))
             .ToImmutableArray();
     }

@@ -13,6 +13,7 @@ namespace ParallelLint.Benchmarks;
 /// Writes one TSV line per diagnostic (rule, severity, path relative to the folder, line, message), which
 /// eng/realcode/score.py joins with the hand labels, then per folder the compile errors (a missing package makes the
 /// rules blind, not wrong), analyzer exceptions and analyzer time. Only the net10 framework is referenced.
+/// <c>--cost name,name</c> measures those folders' cost beside NetAnalyzers and AsyncFixer (<see cref="RealCodeCost"/>).
 /// </summary>
 public static class RealCode
 {
@@ -42,6 +43,11 @@ public static class RealCode
             .ToArray();
         var parse = new CSharpParseOptions(LanguageVersion.Preview, preprocessorSymbols: Symbols);
         var perRule = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var costIndex = Array.IndexOf(args, "--cost");
+        var costed = costIndex >= 0 ? args[costIndex + 1].Split(',').ToHashSet(StringComparer.Ordinal) : [];
+        var cost = costed.Count > 0 ? new RealCodeCost() : null;
+        var costLines = new List<string>();
+        var costedLines = 0;
         var exceptions = 0;
 
         var groups = Directory.GetDirectories(root).Order(StringComparer.Ordinal).Select(dir => (Name: Path.GetFileName(dir), Files: Sources(dir)))
@@ -102,6 +108,17 @@ public static class RealCode
             Console.Error.WriteLine($"{name,-34} {trees.Length,6} {lines,8} {errors.Length,7} {found.Length,6} {exceptions,6} {own,8:F2}s {wall.Elapsed.TotalSeconds,6:F1}s  " +
                 string.Join(" ", errors.GroupBy(d => d.Id).OrderByDescending(g => g.Count()).Take(3).Select(g => $"{g.Key}x{g.Count()}")));
             tsv.Flush();
+            if (cost is not null && costed.Contains(name))
+            {
+                costLines.Add(await cost.MeasureAsync(name, lines, compilation));
+                costedLines += lines;
+            }
+        }
+
+        if (cost is not null)
+        {
+            Console.Error.WriteLine(RealCodeCost.Header);
+            costLines.Append(cost.Total(costedLines)).ToList().ForEach(Console.Error.WriteLine);
         }
 
         Console.Error.WriteLine("per rule: " + string.Join(", ", perRule.Select(rule => $"{rule.Key} {rule.Value}")));
