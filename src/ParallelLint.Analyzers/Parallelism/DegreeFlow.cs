@@ -19,6 +19,9 @@ namespace ParallelLint.Analyzers.Parallelism;
 /// <item>An options holder its users can reach (a public settable property, Accord.NET style) has, by default, the
 /// values its type gives it; its users may replace or bound it. Unbounded values give
 /// <see cref="Degree.UnboundedByDefault"/>, which only the nesting rules read; anything else is unknown.</item>
+/// <item>A property that forwards the options of an object its type keeps (a private field only ever given
+/// <c>new T(...)</c>, never let out) holds what T's member holds and what its type writes there; its users may set it,
+/// so it is at most <see cref="Degree.UnboundedByDefault"/> (DegreeFlow.Forwarding.cs).</item>
 /// <item>A degree kept in a <c>readonly</c> integer field is followed to its value (constants are already
 /// constant).</item>
 /// </list>
