@@ -19,11 +19,14 @@ namespace ParallelLint.Analyzers.Parallelism;
 /// <item>An options holder its users can reach (a public settable property, Accord.NET style) has, by default, the
 /// values its type gives it; its users may replace or bound it. Unbounded values give
 /// <see cref="Degree.UnboundedByDefault"/>, which only the nesting rules read; anything else is unknown.</item>
+/// <item>A property that forwards the options of an object its type keeps (a private field only ever given
+/// <c>new T(...)</c>, never let out) holds what T's member holds and what its type writes there; its users may set it,
+/// so it is at most <see cref="Degree.UnboundedByDefault"/> (DegreeFlow.Forwarding.cs).</item>
 /// <item>A degree kept in a <c>readonly</c> integer field is followed to its value (constants are already
 /// constant).</item>
 /// </list>
 /// </remarks>
-internal sealed class DegreeFlow
+internal sealed partial class DegreeFlow
 {
     private static readonly ConditionalWeakTable<Compilation, DegreeFlow> Cache = new();
 
@@ -46,7 +49,8 @@ internal sealed class DegreeFlow
     public ISymbol? Holder(IOperation? operation) => operation?.WalkDownConversion() switch
     {
         IFieldReferenceOperation { Field: { IsConst: false } field } => field.OriginalDefinition,
-        IPropertyReferenceOperation { Property: { Parameters.Length: 0 } property } when IsAutoProperty(property) || WrappedField(property) is not null =>
+        IPropertyReferenceOperation { Property: { Parameters.Length: 0 } property } when IsAutoProperty(property) || WrappedField(property) is not null ||
+                                                                                      ForwardedMember(property) is not null =>
             property.OriginalDefinition,
         _ => null,
     };
@@ -115,19 +119,7 @@ internal sealed class DegreeFlow
     /// <summary>The field a property's getter returns as it is (<c>get { return options; }</c>, <c>=> options</c>); null otherwise.</summary>
     private IFieldSymbol? ReturnedField(IPropertySymbol property)
     {
-        if (property.GetMethod is not { DeclaringSyntaxReferences: { Length: 1 } references })
-        {
-            return null;
-        }
-
-        var getter = references[0].GetSyntax();
-        var returned = getter switch
-        {
-            AccessorDeclarationSyntax { ExpressionBody.Expression: var expression } => expression,
-            AccessorDeclarationSyntax { Body.Statements: { Count: 1 } statements } when statements[0] is ReturnStatementSyntax { Expression: { } expression } => expression,
-            ArrowExpressionClauseSyntax { Expression: var expression } => expression,
-            _ => null,
-        };
+        var returned = Returned(property);
         if (returned is not (IdentifierNameSyntax or MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax }))
         {
             return null;
@@ -141,13 +133,30 @@ internal sealed class DegreeFlow
             : null;
     }
 
+    /// <summary>The one expression a property's getter returns (<c>get { return e; }</c>, <c>=> e</c>); null otherwise.</summary>
+    private static ExpressionSyntax? Returned(IPropertySymbol property) =>
+        property.GetMethod is not { DeclaringSyntaxReferences: { Length: 1 } references } ? null : references[0].GetSyntax() switch
+        {
+            AccessorDeclarationSyntax { ExpressionBody.Expression: var expression } => expression,
+            AccessorDeclarationSyntax { Body.Statements: { Count: 1 } statements } when statements[0] is ReturnStatementSyntax { Expression: { } expression } => expression,
+            ArrowExpressionClauseSyntax { Expression: var expression } => expression,
+            _ => null,
+        };
+
     /// <summary>
     /// What a field or auto-property of options sets <paramref name="knob"/> to, as a degree (see the remarks).
     /// </summary>
     public Degree OptionsDegree(ISymbol holder, string knob, Degree whenUnset, ParallelConstructs constructs)
     {
+        Forwarding? forwarding = null;
+        if (holder is IPropertySymbol property && !IsAutoProperty(property) && WrappedField(property) is null &&
+            (forwarding = Forwarded(property, constructs)) is null)
+        {
+            return Degree.Unknown;
+        }
+
         var found = UsesOf(holder, constructs);
-        if (found.Unfollowed || found.Values.Count == 0)
+        if (found.Unfollowed || (found.Values.Count == 0 && forwarding is null))
         {
             return Degree.Unknown;
         }
@@ -176,6 +185,11 @@ internal sealed class DegreeFlow
             {
                 values.Add(constructs.ValueDegree(value));
             }
+        }
+
+        if (forwarding is not null && ForwardedDegree(forwarding, knob, whenUnset, constructs, values) is { } forwarded)
+        {
+            return forwarded;
         }
 
         var degree = Combine(values);
@@ -306,8 +320,11 @@ internal sealed class DegreeFlow
         var accessors = holder is IPropertySymbol accessorsOf
             ? new[] { accessorsOf.GetMethod, accessorsOf.SetMethod }.Where(a => a is not null).SelectMany(a => a!.DeclaringSyntaxReferences).Select(r => r.GetSyntax()).ToList()
             : new List<SyntaxNode>();
+        // A property that forwards another object's options holds what its type writes there through the field too.
+        var forwarding = holder is IPropertySymbol forwarder && !IsAutoProperty(forwarder) && wrapped is null ? Forwarded(forwarder, constructs) : null;
         bool IsHeld(ISymbol? symbol) => SymbolEqualityComparer.Default.Equals(symbol, holder) || (wrapped is not null && SymbolEqualityComparer.Default.Equals(symbol, wrapped));
-        bool IsHeldName(string name) => name == holder.Name || name == wrapped?.Name;
+        bool IsHeldUse(IMemberReferenceOperation use) => IsHeld(use.Member.OriginalDefinition) || (forwarding is not null && forwarding.IsUse(use));
+        bool IsHeldName(string name) => name == holder.Name || name == wrapped?.Name || name == forwarding?.Written.Name;
         var models = new Dictionary<SyntaxTree, SemanticModel>();
         foreach (var reference in outermost.DeclaringSyntaxReferences)
         {
@@ -335,7 +352,7 @@ internal sealed class DegreeFlow
                             : name;
                         switch (model.GetOperation(expression))
                         {
-                            case IMemberReferenceOperation use when IsHeld(use.Member.OriginalDefinition):
+                            case IMemberReferenceOperation use when IsHeldUse(use):
                                 Classify(use, isValue, found, constructs);
                                 break;
 

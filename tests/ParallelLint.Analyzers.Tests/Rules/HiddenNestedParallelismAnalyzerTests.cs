@@ -234,6 +234,125 @@ public class HiddenNestedParallelismAnalyzerTests
         }
         """;
 
+    /// <summary>
+    /// Accord.NET's hidden-CRF learners: the outer options are a property forwarding the options of a private
+    /// gradient calculator, whose gradient reaches the model's unbounded <c>Parallel.For</c>.
+    /// </summary>
+    private const string HiddenFields = """
+        interface IParallel { ParallelOptions ParallelOptions { get; set; } }
+
+        class LearningBase : IParallel
+        {
+            private ParallelOptions parallelOptions;
+
+            public ParallelOptions ParallelOptions
+            {
+                get { return parallelOptions; }
+                set { parallelOptions = value; }
+            }
+
+            public LearningBase() { parallelOptions = new ParallelOptions(); }
+        }
+
+        class Field<T>
+        {
+            public double[] LogLikelihood(T[] observations)
+            {
+                var logLikelihoods = new double[3];
+                Parallel.For(0, logLikelihoods.Length, y => logLikelihoods[y] = y);
+                return logLikelihoods;
+            }
+
+            public double LogLikelihood(T[][] observations, int[] outputs)
+            {
+                double sum = 0;
+                for (int i = 0; i < observations.Length; i++)
+                    sum += LogLikelihood(observations[i])[outputs[i]];
+                return sum;
+            }
+        }
+
+        class Gradient<T> : LearningBase
+        {
+            private Field<T> model = new Field<T>();
+
+            public T[][] Inputs { get; set; }
+            public int[] Outputs { get; set; }
+
+            public double[] Compute()
+            {
+                model.LogLikelihood(Inputs, Outputs);
+                return new double[1];
+            }
+        }
+        """;
+
+    [Fact]
+    public Task A_call_on_a_field_from_a_body_run_with_options_forwarded_from_that_field_Resilient_style() => VerifyPL1002.Analyzer(
+        HiddenLearner("private Gradient<T> calculator = new Gradient<T>();", """
+            public void RunEpoch(T[][] observations, int[] outputs)
+            {
+                {|#1:Parallel.For|}(0, observations.Length, ParallelOptions, i =>
+                {
+                    calculator.Inputs = new[] { observations[i] };
+                    calculator.Outputs = new[] { outputs[i] };
+                    double[] estimate = calculator.{|#0:Compute|}();
+                });
+            }
+            """),
+        expected: VerifyPL1002.Diagnostic("PL1002").WithLocation(0).WithLocation(1).WithArguments("Compute → LogLikelihood → LogLikelihood → Parallel.For", "Parallel.For"));
+
+    [Fact]
+    public Task Options_forwarded_from_an_object_given_from_outside_are_not_guessed() => VerifyPL1002.Analyzer(
+        HiddenLearner("private Gradient<T> calculator;", """
+            public Learner(Gradient<T> given) { calculator = given; }
+
+            public void RunEpoch(T[][] observations) =>
+                Parallel.For(0, observations.Length, ParallelOptions, i => calculator.Compute());
+            """));
+
+    [Fact]
+    public Task A_helper_between_the_body_and_the_field_call_GradientDescent_style() => VerifyPL1002.Analyzer(
+        HiddenLearner("private Gradient<T> calculator = new Gradient<T>();", """
+            public void RunEpoch(T[][] observations, int[] outputs)
+            {
+                if (ParallelOptions.MaxDegreeOfParallelism == 1)
+                {
+                    for (int i = 0; i < observations.Length; i++)
+                        iterate(observations, outputs, i);
+                }
+                else
+                {
+                    {|#1:Parallel.For|}(0, observations.Length, ParallelOptions, i =>
+                        {|#0:iterate|}(observations, outputs, i));
+                }
+            }
+
+            private void iterate(T[][] observations, int[] outputs, int i)
+            {
+                calculator.Inputs = new[] { observations[i] };
+                double[] estimate = calculator.Compute();
+            }
+            """),
+        expected: VerifyPL1002.Diagnostic("PL1002").WithLocation(0).WithLocation(1).WithArguments("iterate → Compute → LogLikelihood → LogLikelihood → Parallel.For", "Parallel.For"));
+
+    /// <summary>A hidden-CRF learner keeping its gradient calculator in <paramref name="field"/>, its options forwarded from it.</summary>
+    private static string HiddenLearner(string field, string members) => TestSources.Usings + HiddenFields + $$"""
+
+        class Learner<T> : IParallel
+        {
+            {{field}}
+
+            public ParallelOptions ParallelOptions
+            {
+                get { return ((IParallel)calculator).ParallelOptions; }
+                set { ((IParallel)calculator).ParallelOptions = value; }
+            }
+
+            {{members}}
+        }
+        """;
+
     private static string Code(string members, string types = "") => TestSources.Usings + $$"""
         partial class C
         {

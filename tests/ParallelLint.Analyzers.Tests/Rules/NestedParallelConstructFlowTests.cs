@@ -60,6 +60,73 @@ public class NestedParallelConstructFlowTests
         """);
 
     [Theory]
+    [InlineData("#define SERIAL\n", "")]
+    [InlineData("", "{|PL1001:Parallel.For|}")]
+    public Task A_nest_compiled_out_by_the_file_s_define_is_not_a_finding(string define, string inner) => VerifyPL1001.Analyzer(
+        define + TestSources.Usings + TestSources.ParallelLearningBase + $$"""
+        class BaumWelch : ParallelLearningBase
+        {
+            void Expectation(int[][] x)
+            {
+        #if SERIAL
+                for (int i = 0; i < x.Length; i++)
+        #else
+                Parallel.For(0, x.Length, ParallelOptions, i =>
+        #endif
+                {
+        #if SERIAL
+                    for (int t = 0; t < x[i].Length; t++)
+        #else
+                    {{(inner == "" ? "Parallel.For" : inner)}}(0, x[i].Length, ParallelOptions, t =>
+        #endif
+                    {
+                        x[i][t]++;
+                    }
+        #if !SERIAL
+                    );
+        #endif
+                }
+        #if !SERIAL
+                );
+        #endif
+            }
+        }
+        """);
+
+    [Theory]
+    [InlineData("private Calculator calculator = new Calculator();", "", "{|PL1001:Parallel.For|}")]
+    [InlineData("private Calculator calculator = new Calculator();", "public void Dispose() { calculator = null; }", "{|PL1001:Parallel.For|}")]
+    [InlineData("private Calculator calculator = new Calculator();", "Learner() { calculator.ParallelOptions.MaxDegreeOfParallelism = 1; }", "Parallel.For")]
+    [InlineData("private Calculator calculator = new Calculator();", "Learner() { ((IParallel)calculator).ParallelOptions = new ParallelOptions { MaxDegreeOfParallelism = 1 }; }", "Parallel.For")]
+    [InlineData("private Calculator calculator = new Calculator();", "Learner() { ParallelOptions = new ParallelOptions { MaxDegreeOfParallelism = 1 }; }", "Parallel.For")]
+    [InlineData("private Calculator calculator = new Calculator();", "public Calculator Calculator => calculator;", "Parallel.For")]
+    [InlineData("private Calculator calculator;", "public Learner(Calculator given) { calculator = given; }", "Parallel.For")]
+    [InlineData("private IParallel calculator = new Calculator();", "public void Use() { calculator = new Sequential(); }", "Parallel.For")]
+    [InlineData("private Sequential calculator = new Sequential();", "", "Parallel.For")]
+    [InlineData("public Calculator calculator = new Calculator();", "", "Parallel.For")]
+    public Task Options_forwarded_from_an_object_the_type_creates_are_that_object_s(string field, string members, string inner) => VerifyPL1001.Analyzer(
+        TestSources.Usings + TestSources.ParallelLearningBase + $$"""
+        interface IParallel { ParallelOptions ParallelOptions { get; set; } }
+        class Calculator : ParallelLearningBase, IParallel { }
+        class Sequential : IParallel { public ParallelOptions ParallelOptions { get; set; } = new ParallelOptions { MaxDegreeOfParallelism = 1 }; }
+
+        class Learner : IParallel
+        {
+            {{field}}
+
+            public ParallelOptions ParallelOptions
+            {
+                get { return ((IParallel)calculator).ParallelOptions; }
+                set { ((IParallel)calculator).ParallelOptions = value; }
+            }
+
+            {{members}}
+
+            void M(int n) => Parallel.For(0, n, ParallelOptions, i => {{inner}}(0, n, j => { }));
+        }
+        """);
+
+    [Theory]
     [InlineData("new ParallelOptions { MaxDegreeOfParallelism = 1 }")]
     [InlineData("new ParallelOptions { MaxDegreeOfParallelism = Sequential }")]
     public Task Shared_options_bounded_to_one_are_not_findings(string options) => VerifyPL1001.Analyzer(TestSources.Usings + $$"""
