@@ -19,6 +19,9 @@ internal enum ConstructKind
     TaskFactoryStartNew,
     Thread,
     QueueUserWorkItem,
+
+    // new Task(...) started with Start(): like a thread, parallel only once started.
+    TaskStart,
 }
 
 internal static class ConstructKindExtensions

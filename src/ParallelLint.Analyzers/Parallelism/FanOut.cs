@@ -14,10 +14,10 @@ internal static class FanOut
             return false;
         }
 
-        if (construct.Kind == ConstructKind.Thread)
+        if (construct.Kind is ConstructKind.Thread or ConstructKind.TaskStart)
         {
-            // A thread runs only once started; the Start call is then what a join would wait on.
-            return IsStarted(start, locals) && !IsJoinedWithin(start, iteration, locals);
+            // A created thread or task runs only once started; the Start call is then what a join would wait on.
+            return IsStarted(start, iteration, locals) && !IsJoinedWithin(start, iteration, locals);
         }
 
         return !IsJoinedWithin(start, iteration, locals);
@@ -46,26 +46,59 @@ internal static class FanOut
         return null;
     }
 
-    private static bool IsStarted(IOperation thread, LocalUsages? locals)
+    private static bool IsStarted(IOperation thread, IOperation iteration, LocalUsages? locals) =>
+        IsCallOn(thread.Parent, thread, "Start") ||
+        Holders(thread, iteration, locals, withinIteration: false).Any(holder => IsCallOn(holder.Parent, holder, "Start"));
+
+    /// <summary>
+    /// The references that hold the started work again: those of the local it is stored in (within the iteration
+    /// when <paramref name="withinIteration"/>), or, for an array element indexed by a variable
+    /// (<c>tasks[i] = ...</c>), the iteration's reads of the same element (<c>tasks[i].Start()</c>).
+    /// </summary>
+    private static IEnumerable<IOperation> Holders(IOperation started, IOperation iteration, LocalUsages? locals, bool withinIteration)
     {
-        if (IsCallOn(thread.Parent, thread, "Start"))
+        if (StoredIn(started) is { } local)
         {
-            return true;
+            return locals is null
+                ? Enumerable.Empty<IOperation>()
+                : locals.References(local).Where(reference => !withinIteration || iteration.Syntax.Span.Contains(reference.Syntax.Span));
         }
 
-        if (StoredIn(thread) is { } local && locals is not null)
-        {
-            foreach (var reference in locals.References(local))
-            {
-                if (IsCallOn(reference.Parent, reference, "Start"))
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
+        return StoredInElement(started) is { } element && !WritesIndex(iteration, element)
+            ? iteration.Descendants().OfType<IArrayElementReferenceOperation>().Where(other => other != element && SameElement(other, element))
+            : Enumerable.Empty<IOperation>();
     }
+
+    private static IArrayElementReferenceOperation? StoredInElement(IOperation started)
+    {
+        var parent = started.Parent;
+        while (parent is IConversionOperation)
+        {
+            parent = parent.Parent;
+        }
+
+        return parent is ISimpleAssignmentOperation { Target: IArrayElementReferenceOperation element } && Named(element.ArrayReference) is not null &&
+               element.Indices.All(index => Named(index) is not null)
+            ? element
+            : null;
+    }
+
+    // An index the iteration changes (i++ in the body) makes the same text another element.
+    private static bool WritesIndex(IOperation iteration, IArrayElementReferenceOperation element) =>
+        iteration.Descendants().Any(operation => operation switch
+        {
+            IAssignmentOperation assignment => element.Indices.Any(index => SymbolEqualityComparer.Default.Equals(Named(assignment.Target), Named(index))),
+            IIncrementOrDecrementOperation step => element.Indices.Any(index => SymbolEqualityComparer.Default.Equals(Named(step.Target), Named(index))),
+            _ => false,
+        });
+
+    // The same array variable indexed by the same variables, none of which the iteration changes.
+    private static bool SameElement(IArrayElementReferenceOperation one, IArrayElementReferenceOperation other) =>
+        SymbolEqualityComparer.Default.Equals(Named(one.ArrayReference), Named(other.ArrayReference)) &&
+        one.Indices.Length == other.Indices.Length &&
+        one.Indices.Zip(other.Indices, (a, b) => SymbolEqualityComparer.Default.Equals(Named(a), Named(b))).All(same => same);
+
+    private static ISymbol? Named(IOperation value) => Uses.Referenced(value.WalkDownConversion());
 
     /// <summary>True when the started work is awaited, waited for or joined within the same iteration.</summary>
     private static bool IsJoinedWithin(IOperation started, IOperation iteration, LocalUsages? locals)
@@ -75,20 +108,7 @@ internal static class FanOut
             return true;
         }
 
-        if (StoredIn(started) is not { } local || locals is null)
-        {
-            return false;
-        }
-
-        foreach (var reference in locals.References(local))
-        {
-            if (iteration.Syntax.Span.Contains(reference.Syntax.Span) && IsJoin(reference))
-            {
-                return true;
-            }
-        }
-
-        return false;
+        return Holders(started, iteration, locals, withinIteration: true).Any(IsJoin);
     }
 
     private static bool IsJoin(IOperation value)

@@ -168,7 +168,7 @@ internal sealed class Invariance
                 return false;
             }
 
-            if ((Body.Runs(reference.Syntax.Span) || InOtherFunction(reference)) && !uses.Classify(reference).IsRead)
+            if ((Body.Runs(reference.Syntax.Span) || InOtherFunction(reference)) && !uses.Classify(reference, followsCalls: true).IsRead)
             {
                 return false;
             }

@@ -192,11 +192,11 @@ internal sealed class MethodSummaries
 
     private Summary Summarize(IMethodSymbol method)
     {
-        return Body(method) is { } body ? new Walk(this, method, body).Run() : Empty;
+        return Body(compilation, method) is { } body ? new Walk(this, method, body).Run() : Empty;
     }
 
     /// <summary>The operation of the method's body (a block, an arrow, a constructor with its initializer), or null.</summary>
-    private IOperation? Body(IMethodSymbol method)
+    internal static IOperation? Body(Compilation compilation, IMethodSymbol method)
     {
         foreach (var reference in method.DeclaringSyntaxReferences)
         {

@@ -34,7 +34,7 @@ internal sealed class ParallelConstructs
                 return RecognizeInvocation(invocation);
 
             // As for calls, the name rules most creations out before any symbol comparison.
-            case IObjectCreationOperation { Type.Name: not ("ActionBlock" or "TransformBlock" or "TransformManyBlock" or "Thread") }:
+            case IObjectCreationOperation { Type.Name: not ("ActionBlock" or "TransformBlock" or "TransformManyBlock" or "Thread" or "Task") }:
                 return null;
             case IObjectCreationOperation creation when Types.IsDataflowBlock(creation.Type):
                 return new ParallelConstruct(
@@ -44,6 +44,8 @@ internal sealed class ParallelConstructs
                     creation.Type!.Name);
             case IObjectCreationOperation creation when KnownTypes.Is(creation.Type, Types.Thread):
                 return new ParallelConstruct(ConstructKind.Thread, creation, null, "Thread per item");
+            case IObjectCreationOperation creation when KnownTypes.Is(creation.Type?.OriginalDefinition, Types.Task) || KnownTypes.Is(creation.Type?.OriginalDefinition, Types.GenericTask):
+                return new ParallelConstruct(ConstructKind.TaskStart, creation, null, "Task started per item");
             default:
                 return null;
         }

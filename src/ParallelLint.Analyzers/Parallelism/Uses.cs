@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 
@@ -50,10 +51,16 @@ internal sealed class Uses
     // Deeper access paths than this are not followed: treated as a change.
     private const int MaxDepth = 32;
 
+    // Calls followed into the callee's source to see that it only reads an argument (Score → Count → IndexOf).
+    private const int MaxCalleeDepth = MethodSummaries.MaxDepth;
+
     private static readonly ConditionalWeakTable<Compilation, Uses> Cache = new();
 
+    private readonly Compilation compilation;
     private readonly KnownTypes known;
     private readonly Serializers serializers;
+    private readonly ConcurrentDictionary<ISymbol, bool>[] onlyReadParameters =
+        Enumerable.Range(0, MaxCalleeDepth + 1).Select(_ => new ConcurrentDictionary<ISymbol, bool>(SymbolEqualityComparer.Default)).ToArray();
     private readonly ImmutableHashSet<INamedTypeSymbol> collections;
     private readonly ImmutableHashSet<INamedTypeSymbol> readOnlyTypes;
     private readonly ImmutableHashSet<INamedTypeSymbol> mutableViews;
@@ -61,6 +68,7 @@ internal sealed class Uses
 
     private Uses(Compilation compilation)
     {
+        this.compilation = compilation;
         known = KnownTypes.Of(compilation);
         serializers = Serializers.Of(compilation);
         collections = Set(
@@ -97,7 +105,13 @@ internal sealed class Uses
     /// What <paramref name="reference"/> does with the variable: follows it up its access path (<c>x.A.B[i]</c>) to
     /// where its value is used.
     /// </summary>
-    public Use Classify(IOperation reference)
+    /// <remarks>
+    /// With <paramref name="followsCalls"/>, an argument to a method with source here counts as read when that
+    /// method only reads its parameter (<see cref="OnlyReadsParameter"/>); without, the callee may keep or change it.
+    /// </remarks>
+    public Use Classify(IOperation reference, bool followsCalls = false) => Classify(reference, followsCalls ? 0 : MaxCalleeDepth);
+
+    private Use Classify(IOperation reference, int calleeDepth)
     {
         var value = reference;
         for (var depth = 0; depth < MaxDepth; depth++)
@@ -130,7 +144,7 @@ internal sealed class Uses
                     // Disposed at the end of the statement.
                     return new Use(UseKind.Mutate);
                 case IArgumentOperation argument:
-                    return Argument(argument, value, itself);
+                    return Argument(argument, value, itself, calleeDepth);
                 case IForEachLoopOperation or ILockOperation or IBinaryOperation or IUnaryOperation or IIsTypeOperation or
                     IIsPatternOperation or IInterpolationOperation or IExpressionStatementOperation or ISwitchOperation or
                     ISwitchExpressionOperation or INameOfOperation or ITypeOfOperation:
@@ -224,7 +238,7 @@ internal sealed class Uses
         (type is INamedTypeSymbol named && immutableCollections.Contains(named.OriginalDefinition));
 
     /// <summary>An argument: what the callee may do with it.</summary>
-    private Use Argument(IArgumentOperation argument, IOperation value, bool itself)
+    private Use Argument(IArgumentOperation argument, IOperation value, bool itself, int calleeDepth)
     {
         if (argument.Parameter is not { } parameter || parameter.RefKind is RefKind.Ref or RefKind.Out)
         {
@@ -269,7 +283,35 @@ internal sealed class Uses
             }
         }
 
-        return new Use(IsReadOnlyType(parameterType) ? UseKind.Read : UseKind.Escape, byArgument: true);
+        return new Use(
+            IsReadOnlyType(parameterType) || (callee is IMethodSymbol sourceMethod && OnlyReadsParameter(sourceMethod, parameter, calleeDepth + 1))
+                ? UseKind.Read
+                : UseKind.Escape,
+            byArgument: true);
+    }
+
+    /// <summary>
+    /// A method with source here, whose body runs whatever the receiver (not virtual, not an interface's), that
+    /// only reads the parameter: every reference to it in the body is a read, through the calls it makes in turn.
+    /// A body that never uses the parameter is taken for a stub, which may change it once written.
+    /// </summary>
+    private bool OnlyReadsParameter(IMethodSymbol method, IParameterSymbol parameter, int calleeDepth)
+    {
+        method = method.OriginalDefinition;
+        if (calleeDepth > MaxCalleeDepth || method.IsVirtual || method.IsAbstract || method.IsOverride || method.IsExtern ||
+            method.ContainingType?.TypeKind == TypeKind.Interface || parameter.Ordinal >= method.Parameters.Length)
+        {
+            return false;
+        }
+
+        return onlyReadParameters[calleeDepth].GetOrAdd(method.Parameters[parameter.Ordinal], definition =>
+        {
+            var references = MethodSummaries.Body(compilation, method)?.Descendants()
+                .OfType<IParameterReferenceOperation>()
+                .Where(reference => SymbolEqualityComparer.Default.Equals(reference.Parameter, definition))
+                .ToList();
+            return references is { Count: > 0 } && references.All(reference => Classify(reference, calleeDepth).IsRead);
+        });
     }
 
     private static ImmutableHashSet<INamedTypeSymbol> Set(KnownTypes known, params string[] names) =>

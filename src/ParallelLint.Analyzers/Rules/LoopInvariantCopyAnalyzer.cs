@@ -147,6 +147,20 @@ public sealed class LoopInvariantCopyAnalyzer : DiagnosticAnalyzer
 
         return value.Parent is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation { Symbol: { IsRef: false } local } }
             ? invariance.References.References(local).All(Reads)
-            : Reads(copy);
+            : Reads(copy) || IsOverwrittenDestination(value);
     }
+
+    /// <summary>
+    /// A copy handed straight to a copying call as its destination (<c>list.CopyTo(data.ToArray(), 0)</c>,
+    /// <c>Array.Copy(source, data.ToArray(), n)</c>): the call only writes into it and nothing reads it after, so no
+    /// item needs its own.
+    /// </summary>
+    private static bool IsOverwrittenDestination(IOperation copy) =>
+        copy.Parent is IArgumentOperation { Parameter: { Type: IArrayTypeSymbol or { SpecialType: SpecialType.System_Array } } parameter, Parent: IInvocationOperation call } &&
+        (call.TargetMethod.Name, parameter.Ordinal, call.TargetMethod.IsStatic, call.TargetMethod.ContainingType?.SpecialType) switch
+        {
+            ("CopyTo", 0, false, _) => true,
+            ("Copy" or "ConstrainedCopy", _, true, SpecialType.System_Array) => parameter.Name == "destinationArray",
+            _ => false,
+        };
 }

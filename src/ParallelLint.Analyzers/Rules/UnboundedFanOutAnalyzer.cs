@@ -56,6 +56,7 @@ public sealed class UnboundedFanOutAnalyzer : DiagnosticAnalyzer
         ConstructKind.TaskRun => "Task.Run",
         ConstructKind.TaskFactoryStartNew => "Task.Factory.StartNew",
         ConstructKind.Thread => "Thread",
+        ConstructKind.TaskStart => "Task.Start",
         _ => "ThreadPool.QueueUserWorkItem",
     };
 
@@ -74,7 +75,7 @@ public sealed class UnboundedFanOutAnalyzer : DiagnosticAnalyzer
 
         // An async per-item lambda returns at its first await: awaiting the task there does not keep the next
         // item's task from starting.
-        var awaitedPerItem = owner is IAnonymousFunctionOperation { Symbol.IsAsync: true } && construct.Kind != ConstructKind.Thread && IsAwaited(start);
+        var awaitedPerItem = owner is IAnonymousFunctionOperation { Symbol.IsAsync: true } && construct.Kind is not (ConstructKind.Thread or ConstructKind.TaskStart) && IsAwaited(start);
         if (!awaitedPerItem && constructs.DegreeOf(construct, locals) != Degree.Unbounded)
         {
             return false;

@@ -388,6 +388,73 @@ public class LoopInvariantCopyAnalyzerTests
         """);
 
     [Fact]
+    public Task Data_handed_to_methods_here_that_only_read_it_is_invariant() => Verify("""
+        void Run(List<Node> nodes, List<Node> ordering, Graph graph, int n)
+        {
+            for (var i = 0; i < n; i++)
+            {
+                // Score → Count → IndexOf of this compilation only read nodes.
+                var candidates = new List<Node>();
+                candidates.CopyTo(nodes.{|PL3002:ToArray|}(), 0);
+                candidates.Add(ordering[i]);
+                Use(Score(nodes, candidates) + graph.Count(nodes));
+            }
+        }
+        static double Score(List<Node> nodes, List<Node> candidates) => Count(nodes) + candidates.Count;
+        static int Count(List<Node> nodes) => nodes.Count + IndexOf(nodes, null);
+        static int IndexOf(List<Node> nodes, Node? node)
+        {
+            for (var i = 0; i < nodes.Count; i++)
+            {
+                if (nodes[i] == node) return i;
+            }
+
+            return -1;
+        }
+        class Node { }
+        class Graph { public int Count(List<Node> nodes) => nodes.Count; }
+        """);
+
+    [Fact]
+    public Task Data_that_a_method_here_may_change_keep_or_not_read_is_not_invariant() => Verify("""
+        List<Node> kept = new();
+        void Run(List<Node> grown, List<Node> deep, List<Node> stored, List<Node> virtualArgument, List<Node> unread, List<Node> tooDeep, Graph graph, int n)
+        {
+            for (var i = 0; i < n; i++)
+            {
+                Grow(grown);
+                Use(grown.ToArray().Length);
+                Use(Outer(deep) + deep.ToArray().Length);
+                Keep(stored);
+                Use(stored.ToArray().Length);
+                Use(graph.Visit(virtualArgument) + virtualArgument.ToArray().Length);
+                Ignore(unread);
+                Use(unread.ToArray().Length);
+                Use(Depth1(tooDeep) + tooDeep.ToArray().Length);
+            }
+
+            foreach (var node in grown)
+            {
+                // The destination is read after the copy into it: each item needs its own.
+                var buffer = unread.ToArray();
+                grown.CopyTo(buffer, 0);
+                Use(buffer.Length);
+            }
+        }
+        static void Grow(List<Node> nodes) => nodes.Add(new Node());
+        static int Outer(List<Node> nodes) => Inner(nodes);
+        static int Inner(List<Node> nodes) { nodes.Clear(); return 0; }
+        void Keep(List<Node> nodes) => kept = nodes;
+        static void Ignore(List<Node> nodes) { }
+        static int Depth1(List<Node> nodes) => Depth2(nodes);
+        static int Depth2(List<Node> nodes) => Depth3(nodes);
+        static int Depth3(List<Node> nodes) => Depth4(nodes);
+        static int Depth4(List<Node> nodes) => nodes.Count;
+        class Node { }
+        class Graph { public virtual int Visit(List<Node> nodes) => nodes.Count; }
+        """);
+
+    [Fact]
     public Task Data_that_may_change_elsewhere_or_be_lazy_is_not_invariant() => Verify("""
         private List<double> mutable = new();
         private readonly List<double> samples = new();

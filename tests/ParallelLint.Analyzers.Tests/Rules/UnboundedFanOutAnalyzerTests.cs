@@ -73,6 +73,64 @@ public class UnboundedFanOutAnalyzerTests
         VerifyPL2003.Diagnostic("PL2003").WithLocation(3).WithArguments("ThreadPool.QueueUserWorkItem"));
 
     [Fact]
+    public Task A_created_task_started_per_item() => VerifyPL2003.Analyzer(
+        Code("""
+            int folds = 5;
+            bool parallel = true;
+
+            Task<int>[] Run()
+            {
+                // One task per fold, kept in an array element and started there; waited for after the loop.
+                var results = new Task<int>[folds];
+                for (var i = 0; i < folds; i++)
+                {
+                    var fold = i;
+                    results[i] = {|#0:new Task<int>|}(() => Compute(fold));
+                    if (parallel)
+                        results[i].Start();
+                    else
+                        results[i].RunSynchronously();
+                }
+
+                Task.WaitAll(results);
+                foreach (var x in items)
+                {
+                    var task = {|#1:new Task|}(() => Work(x));
+                    task.Start();
+                    tasks.Add(task);
+                }
+
+                return results;
+            }
+            """),
+        withRuntime: true,
+        editorConfig: null,
+        VerifyPL2003.Diagnostic("PL2003").WithLocation(0).WithArguments("Task.Start"),
+        VerifyPL2003.Diagnostic("PL2003").WithLocation(1).WithArguments("Task.Start"));
+
+    [Fact]
+    public Task Created_tasks_joined_unstarted_or_pooled_are_not_findings() => Verify("""
+        void Run(int folds)
+        {
+            var results = new Task<int>[folds];
+            for (var i = 0; i < folds; i++)
+            {
+                results[i] = new Task<int>(() => Compute(i));
+                results[i].Start();
+                results[i].Wait();
+            }
+
+            foreach (var x in items) { var task = new Task(() => Work(x)); task.Start(); task.Wait(); }
+            foreach (var x in items) { var task = new Task(() => Work(x)); task.RunSynchronously(); tasks.Add(task); }
+            foreach (var x in items) tasks.Add(new Task(() => Work(x)));
+            for (var i = 0; i < 8; i++) { results[i] = new Task<int>(() => Compute(i)); results[i].Start(); }
+            for (var i = 0; i < workerCount; i++) new Task(() => Work(i)).Start();
+            var once = new Task(() => Work(1));
+            once.Start();
+        }
+        """);
+
+    [Fact]
     public Task Worker_pools_are_not_findings() => Verify("""
         void Run(int threadCount, int partitions)
         {
