@@ -97,7 +97,7 @@ internal sealed class PeakMemory
                 continue;
             }
 
-            foreach (var field in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            foreach (var field in text.Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries))
             {
                 if (int.TryParse(field, NumberStyles.None, CultureInfo.InvariantCulture, out var child))
                 {
