@@ -96,6 +96,10 @@ internal sealed partial class DegreeFlow
         return new Forwarding(receiver, written.Member.OriginalDefinition, held);
     }
 
+    /// <summary>The forwarding of a holder that is a property neither automatic nor wrapping a field; null for any other.</summary>
+    private Forwarding? ForwardingOf(ISymbol holder, ParallelConstructs constructs) =>
+        holder is IPropertySymbol property && !IsAutoProperty(property) && WrappedField(property) is null ? Forwarded(property, constructs) : null;
+
     /// <summary>
     /// The degree of a forwarding property: that of the holder it forwards, with <paramref name="own"/> (what its own
     /// type writes through the property or the field) among the values. Its users may set it, as they may the

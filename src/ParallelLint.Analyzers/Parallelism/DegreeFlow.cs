@@ -148,9 +148,8 @@ internal sealed partial class DegreeFlow
     /// </summary>
     public Degree OptionsDegree(ISymbol holder, string knob, Degree whenUnset, ParallelConstructs constructs)
     {
-        Forwarding? forwarding = null;
-        if (holder is IPropertySymbol property && !IsAutoProperty(property) && WrappedField(property) is null &&
-            (forwarding = Forwarded(property, constructs)) is null)
+        var forwarding = ForwardingOf(holder, constructs);
+        if (holder is IPropertySymbol property && !IsAutoProperty(property) && WrappedField(property) is null && forwarding is null)
         {
             return Degree.Unknown;
         }
@@ -321,7 +320,7 @@ internal sealed partial class DegreeFlow
             ? new[] { accessorsOf.GetMethod, accessorsOf.SetMethod }.Where(a => a is not null).SelectMany(a => a!.DeclaringSyntaxReferences).Select(r => r.GetSyntax()).ToList()
             : new List<SyntaxNode>();
         // A property that forwards another object's options holds what its type writes there through the field too.
-        var forwarding = holder is IPropertySymbol forwarder && !IsAutoProperty(forwarder) && wrapped is null ? Forwarded(forwarder, constructs) : null;
+        var forwarding = ForwardingOf(holder, constructs);
         bool IsHeld(ISymbol? symbol) => SymbolEqualityComparer.Default.Equals(symbol, holder) || (wrapped is not null && SymbolEqualityComparer.Default.Equals(symbol, wrapped));
         bool IsHeldUse(IMemberReferenceOperation use) => IsHeld(use.Member.OriginalDefinition) || (forwarding is not null && forwarding.IsUse(use));
         bool IsHeldName(string name) => name == holder.Name || name == wrapped?.Name || name == forwarding?.Written.Name;

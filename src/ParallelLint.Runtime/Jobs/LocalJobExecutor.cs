@@ -287,7 +287,6 @@ internal sealed class LocalJobExecutor : JobExecutor
             while (process is not null && !process.HasExited && ReadExit(result) is null)
             {
                 memory?.Sample();
-                result.PeakMemoryBytes = memory?.Bytes;
                 if (result.Job.TimeLimit is { } limit && result.Started is { } started && DateTimeOffset.Now - started > limit)
                 {
                     ChildProcesses.KillTree(process);
@@ -309,6 +308,7 @@ internal sealed class LocalJobExecutor : JobExecutor
         }
         finally
         {
+            result.PeakMemoryBytes = memory?.Bytes;
             if (process is not null)
             {
                 children.Remove(process);
