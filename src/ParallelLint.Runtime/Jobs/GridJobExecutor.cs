@@ -574,14 +574,17 @@ internal sealed class GridJobExecutor : JobExecutor
           TIMEFORMAT='%3U %3S'
           if ((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] >= 403)) && [ -d /proc/self/task ]; then
             # In the background, sampled after pauses that grow to a second; wait -n returns at the command's end.
-            { time "${run[@]}" < /dev/null > "$dir/$task.out" 2> "$dir/$task.err"; } 2> "$dir/$task.cpu" &
+            # Its code goes through a file: which child a wait -n reports is not reliable when both ended.
+            { { time "${run[@]}" < /dev/null > "$dir/$task.out" 2> "$dir/$task.err"; } 2> "$dir/$task.cpu"; echo "$?" > "$dir/$task.code"; } &
             job=$! pauses=(0.05 0.1 0.2 0.4 0.8) next=0
-            while :; do
+            while kill -0 "$job" 2> /dev/null; do
               sleep "${pauses[next++]:-1}" & pause=$!
-              wait -n; code=$?
-              if kill -0 "$pause" 2> /dev/null; then kill "$pause"; wait "$pause" 2> /dev/null; break; fi
+              wait -n
+              kill "$pause" 2> /dev/null; wait "$pause" 2> /dev/null
               sample "$job"
             done
+            wait "$job"; code=$?
+            read -r code < "$dir/$task.code" 2> /dev/null
           else
             { time "${run[@]}" < /dev/null > "$dir/$task.out" 2> "$dir/$task.err"; } 2> "$dir/$task.cpu"
             code=$?
